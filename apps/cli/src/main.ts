@@ -1,0 +1,31 @@
+import { ConfigError, ParleyError } from '@parley/core';
+import { Command, CommanderError } from 'commander';
+import { registerCommands } from './commands';
+
+/** Builds the `parley` program; exported for tests. */
+export function buildProgram(): Command {
+  const program = new Command('parley')
+    .description('Generate synthetic persona-based conversation datasets with a Generator–Critic loop')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)');
+  registerCommands(program);
+  return program;
+}
+
+/** Runs the CLI and returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram().exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    // Expected failures get one clear message, not a stack trace.
+    if (error instanceof ConfigError || error instanceof ParleyError) {
+      process.stderr.write(`parley: ${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`parley: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { fraction, nonEmptyString, positiveInteger } from './config-types';
+
+export const fedPolicySchema = z.enum(['depth', 'coherency', 'consistency', 'diversity', 'likeability']);
+export type FedPolicy = z.infer<typeof fedPolicySchema>;
+
+/** Thresholds of the offline experts, which cost no tokens and run first. */
+export const offlineExpertsConfigSchema = z.strictObject({
+  /** Minimum persona-grounding score in [0, 1]. @defaultValue 0.1 */
+  minGrounding: fraction().default(0.1),
+  /** Minimum distinct-2 over the conversation's words. @defaultValue 0.5 */
+  minDistinct2: fraction().default(0.5),
+  /** Jaccard (MinHash) above which a candidate duplicates an accepted one. @defaultValue 0.8 */
+  nearDuplicateThreshold: fraction().default(0.8),
+});
+
+/** The Critic panel (DESIGN.md §1 stage 4). Expert models are names from `models:`. */
+export const criticConfigSchema = z.strictObject({
+  /** pairwise: the paper's FED pairwise vote; rubric: one batched scoring call per pair. @defaultValue 'pairwise' */
+  mode: z.enum(['pairwise', 'rubric'], { error: 'expected pairwise or rubric' }).default('pairwise'),
+  /** Default model of the LLM experts. */
+  model: nonEmptyString(),
+  /** Filters and their order; cheap offline ones first. */
+  filters: z
+    .array(z.enum(['structure', 'grounding', 'repetition', 'near-duplicate', 'toxicity', 'faithfulness']))
+    .default(['structure', 'repetition', 'grounding', 'near-duplicate', 'toxicity', 'faithfulness']),
+  /** How toxicity is judged. @defaultValue 'llm' */
+  toxicity: z
+    .enum(['llm', 'moderation', 'wordlist'], { error: 'expected llm, moderation or wordlist' })
+    .default('llm'),
+  /** FED policies voting pairwise. @defaultValue all five */
+  policies: z
+    .array(fedPolicySchema)
+    .min(1)
+    .default(['depth', 'coherency', 'consistency', 'diversity', 'likeability']),
+  /** Ask each comparison in both orders to cancel position bias. @defaultValue true */
+  bothOrders: z.boolean().default(true),
+  /** Per-expert model overrides: `{ faithfulness: 'claude' }`. */
+  models: z.record(z.string(), nonEmptyString()).default({}),
+  offline: offlineExpertsConfigSchema.default({
+    minGrounding: 0.1,
+    minDistinct2: 0.5,
+    nearDuplicateThreshold: 0.8,
+  }),
+  /** Candidates per pair surviving the filters that go to the vote (cost bound). @defaultValue 4 */
+  maxFinalists: positiveInteger().default(4),
+});
+export type CriticConfig = z.infer<typeof criticConfigSchema>;

@@ -1,0 +1,7 @@
+export * from './conversation';
+export * from './pair';
+export * from './persona';
+export * from './profile';
+export * from './turn';
+export * from './usage';
+export * from './verdict';

@@ -1,0 +1,2 @@
+export * from './language-model';
+export * from './mock-language-model';
