@@ -1,5 +1,7 @@
 export * from './config';
 export * from './errors';
 export * from './logger';
+export * from './pipeline';
 export * from './redis-connection';
+export * from './run-store';
 export * from './schemas';

@@ -1,0 +1,3 @@
+export * from './job-data';
+export * from './job-ids';
+export * from './queue-names';

@@ -1,0 +1,2 @@
+export * from './run-record';
+export * from './run-store';

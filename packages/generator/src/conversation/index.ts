@@ -1,0 +1,4 @@
+export * from './generate-candidate';
+export * from './generated-conversation';
+export * from './generator-prompt';
+export * from './pick-examples';
