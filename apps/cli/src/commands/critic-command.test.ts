@@ -1,0 +1,93 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { registerCriticCommands } from './critic-command';
+
+// A small SPC CSV: row 2 repeats row 1, row 3 has a placeholder and a toxic word.
+const CSV = `user 1 personas,user 2 personas,Best Generated Conversation
+"I have a dog named Max.
+I work as a chef.","I play the violin.
+I live in Paris.","User 1: I just walked my dog Max before my shift as a chef.
+User 2: I practised the violin all morning here in Paris.
+User 1: Max loves the restaurant kitchen smells.
+User 2: Paris has the best violin shops."
+"I have a dog named Max.
+I work as a chef.","I play the violin.
+I live in Paris.","User 1: I just walked my dog Max before my shift as a chef.
+User 2: I practised the violin all morning here in Paris.
+User 1: Max loves the restaurant kitchen smells.
+User 2: Paris has the best violin shops."
+"I collect stamps.","I fly gliders.","User 1: Hi, I'm [User 1's name], you idiot.
+User 2: Hello."
+`;
+
+describe('parley critic score', () => {
+  let directory: string;
+  let file: string;
+  let output: string;
+
+  beforeEach(async () => {
+    directory = await mkdtemp(path.join(tmpdir(), 'parley-critic-'));
+    file = path.join(directory, 'seed.csv');
+    await writeFile(file, CSV);
+    output = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      output += String(chunk);
+      return true;
+    });
+  });
+
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  async function run(...args: string[]): Promise<void> {
+    const program = new Command('parley').exitOverride();
+    registerCriticCommands(program);
+    await program.parseAsync(['node', 'parley', 'critic', 'score', file, ...args]);
+  }
+
+  it('prints pass rates and score distributions per expert', async () => {
+    await run();
+    expect(output).toContain('3 conversations, true personas');
+    expect(output).toMatch(/structure\s+│ 66\.7% \(2\/3\)/);
+    expect(output).toMatch(/near-duplicate\s+│ 66\.7% \(2\/3\)/);
+    expect(output).toMatch(/toxicity-wordlist\s+│ 66\.7% \(2\/3\)/);
+    expect(output).toMatch(/grounding\s+│ 66\.7% \(2\/3\)\s+│ 0\.000\s+│/);
+  });
+
+  it('prints one JSON line per conversation with row, line and every verdict', async () => {
+    await run('--jsonl', '--experts', 'structure,near-duplicate');
+    const lines = output
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => [line.row, line.line, Object.keys(line.experts)])).toEqual([
+      [1, 2, ['structure', 'near-duplicate']],
+      [2, 8, ['structure', 'near-duplicate']],
+      [3, 14, ['structure', 'near-duplicate']],
+    ]);
+    expect(lines[1].experts['near-duplicate']).toMatchObject({ passed: false, score: 1 });
+    expect(lines[2].experts.structure.rationale).toContain("[User 1's name]");
+  });
+
+  it('scores swapped personas as a control and reports the grounding AUC', async () => {
+    await run('--json', '--experts', 'grounding', '--auc');
+    const truePersonas = JSON.parse(output);
+    output = '';
+    await run('--json', '--experts', 'grounding', '--swap-personas');
+    const swapped = JSON.parse(output);
+    expect(truePersonas.groundingAuc).toEqual({ auc: expect.any(Number), conversations: 3, seed: 1 });
+    expect(truePersonas.groundingAuc.auc).toBeGreaterThan(0.5);
+    expect(swapped.personas).toBe('swapped (seed 1)');
+    expect(swapped.experts.grounding.scores.mean).toBeLessThan(truePersonas.experts.grounding.scores.mean);
+  });
+
+  it('refuses unknown experts', async () => {
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    await expect(run('--experts', 'structure,faithfulness')).rejects.toThrow(/unknown expert faithfulness/);
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { InMemoryNearDuplicateIndex } from './in-memory-near-duplicate-index';
+import { createNearDuplicateExpert } from './near-duplicate-expert';
+import { alternating, groundedConversation } from './test-fixtures';
+
+describe('near-duplicate expert', () => {
+  it('passes until a near copy was accepted, then rejects the copy but not a different one', async () => {
+    const index = new InMemoryNearDuplicateIndex();
+    const expert = createNearDuplicateExpert({ index });
+    const original = groundedConversation('original');
+    const copy = { ...groundedConversation('copy', 'original'), id: 'copy' };
+    const different = {
+      ...original,
+      id: 'different',
+      turns: alternating(
+        'Good morning! Did you watch the football match yesterday evening?',
+        'No, I was at a wedding all weekend in the countryside.',
+        'Weddings are fun. Was the food any good out there?',
+        'The cake was enormous and the band played until three.',
+      ),
+    };
+    expect(await expert.review(copy, {})).toMatchObject({ passed: true, score: 0 });
+    await expert.accept!(original);
+    const verdict = await expert.review(copy, {});
+    expect(verdict).toMatchObject({ expert: 'near-duplicate', passed: false, score: 1 });
+    expect(verdict.rationale).toContain('closest accepted conversation original at similarity 1.000');
+    expect(await expert.review(different, {})).toMatchObject({ passed: true, score: 0 });
+  });
+
+  it('does not count a conversation as a duplicate of itself', async () => {
+    const expert = createNearDuplicateExpert();
+    const conversation = groundedConversation('same');
+    await expert.accept!(conversation);
+    expect((await expert.review(conversation, {})).passed).toBe(true);
+  });
+});

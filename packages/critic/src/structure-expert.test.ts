@@ -1,0 +1,69 @@
+import type { Conversation } from '@parley/core';
+import { describe, expect, it } from 'vitest';
+import { createStructureExpert, structureProblems } from './structure-expert';
+import { alternating, groundedConversation } from './test-fixtures';
+
+function withTurns(turns: Conversation['turns']): Conversation {
+  return { ...groundedConversation('c'), turns };
+}
+
+describe('structure expert', () => {
+  it('passes a well-formed conversation', async () => {
+    const verdict = await createStructureExpert().review(groundedConversation('ok'), {});
+    expect(verdict).toEqual({ expert: 'structure', kind: 'filter', passed: true, rationale: 'well formed' });
+  });
+
+  it('finds a speaker who talks twice in a row', () => {
+    const turns = alternating('Hi.', 'Hello.', 'How are you?');
+    turns.splice(2, 0, { speaker: 'user2', text: 'Still there?' });
+    expect(structureProblems(withTurns(turns))).toEqual(['line 3: User 2 speaks twice in a row']);
+  });
+
+  it('finds unfilled placeholders in all their shapes, but not ordinary text', () => {
+    const problems = structureProblems(
+      withTurns(
+        alternating(
+          "Hi, I'm [User 1's name].",
+          'Nice to meet you, [name]!',
+          'Call me <name>.',
+          'Or {name}?',
+          'I scored 3 < 5 points and 7 > 2.',
+          'Ok :) see you',
+        ),
+      ),
+    );
+    expect(problems).toEqual([
+      "line 1 has an unfilled placeholder [User 1's name]",
+      'line 2 has an unfilled placeholder [name]',
+      'line 3 has an unfilled placeholder <name>',
+      'line 4 has an unfilled placeholder {name}',
+    ]);
+  });
+
+  it('finds lines without a speaker and empty turns', () => {
+    const turns = alternating('Hi.', '   ', 'Bye.');
+    turns.splice(1, 0, { speaker: null, text: '(The next day)' });
+    expect(structureProblems(withTurns(turns))).toEqual([
+      'line 2 has no speaker: "(The next day)"',
+      'line 3 (User 2) is empty',
+    ]);
+  });
+
+  it('checks the turns per speaker against the bounds', () => {
+    const conversation = withTurns(alternating('a', 'b', 'c', 'd', 'e'));
+    expect(structureProblems(conversation, { minTurnsPerSpeaker: 3 })).toEqual([
+      'User 2 has 2 turns, fewer than 3',
+    ]);
+    expect(structureProblems(conversation, { maxTurnsPerSpeaker: 2 })).toEqual([
+      'User 1 has 3 turns, more than 2',
+    ]);
+    expect(structureProblems(conversation, { minTurnsPerSpeaker: 2, maxTurnsPerSpeaker: 3 })).toEqual([]);
+    expect(() => createStructureExpert({ minTurnsPerSpeaker: 4, maxTurnsPerSpeaker: 3 })).toThrow(RangeError);
+  });
+
+  it('rejects an empty conversation and reports the problems in its verdict', async () => {
+    const verdict = await createStructureExpert().review(withTurns([]), {});
+    expect(verdict.passed).toBe(false);
+    expect(verdict.rationale).toBe('the conversation has no turns');
+  });
+});

@@ -1,0 +1,86 @@
+import { type Conversation, type ExpertVerdict, speakerLabel } from '@parley/core';
+import type { DirectFilterExpert } from './expert';
+
+export interface StructureExpertOptions {
+  /** Fewest turns each speaker must have. @defaultValue 1 */
+  minTurnsPerSpeaker?: number;
+  /** Most turns a speaker may have; absent means no upper bound. @defaultValue undefined */
+  maxTurnsPerSpeaker?: number;
+}
+
+/**
+ * Placeholders a generator leaves unfilled: "[User 1's name]", "[name]", "<name>", "{name}".
+ * Square brackets never occur in natural chat; angle and curly ones only around a word.
+ */
+const PLACEHOLDER_PATTERN = /\[[^\]\n]{1,60}\]|<\s*[A-Za-z][\w' ]{0,40}>|\{\s*[A-Za-z][\w' ]{0,40}\}/;
+
+/** The structural problems of a conversation, empty when it is well formed. */
+export function structureProblems(
+  conversation: Conversation,
+  options: StructureExpertOptions = {},
+): string[] {
+  const { minTurnsPerSpeaker = 1, maxTurnsPerSpeaker } = options;
+  const problems: string[] = [];
+  const { turns } = conversation;
+  if (turns.length === 0) return ['the conversation has no turns'];
+  const counts = { user1: 0, user2: 0 };
+  turns.forEach((turn, index) => {
+    const line = `line ${index + 1}`;
+    if (turn.speaker === null) {
+      problems.push(`${line} has no speaker: ${JSON.stringify(truncate(turn.text))}`);
+      return;
+    }
+    counts[turn.speaker]++;
+    if (turn.text.trim().length === 0) problems.push(`${line} (${speakerLabel(turn.speaker)}) is empty`);
+    const placeholder = PLACEHOLDER_PATTERN.exec(turn.text);
+    if (placeholder) problems.push(`${line} has an unfilled placeholder ${placeholder[0]}`);
+    const previous = turns[index - 1];
+    if (previous?.speaker === turn.speaker) {
+      problems.push(`${line}: ${speakerLabel(turn.speaker)} speaks twice in a row`);
+    }
+  });
+  for (const speaker of ['user1', 'user2'] as const) {
+    const count = counts[speaker];
+    if (count < minTurnsPerSpeaker) {
+      problems.push(`${speakerLabel(speaker)} has ${count} turns, fewer than ${minTurnsPerSpeaker}`);
+    } else if (maxTurnsPerSpeaker !== undefined && count > maxTurnsPerSpeaker) {
+      problems.push(`${speakerLabel(speaker)} has ${count} turns, more than ${maxTurnsPerSpeaker}`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Offline structure filter: speakers alternate, each has a number of turns within bounds, no
+ * turn is empty, no placeholder is left unfilled and every line has a speaker.
+ */
+export function createStructureExpert(options: StructureExpertOptions = {}): DirectFilterExpert {
+  if (
+    options.maxTurnsPerSpeaker !== undefined &&
+    options.minTurnsPerSpeaker !== undefined &&
+    options.minTurnsPerSpeaker > options.maxTurnsPerSpeaker
+  ) {
+    throw new RangeError('structure expert: minTurnsPerSpeaker must not exceed maxTurnsPerSpeaker');
+  }
+  return {
+    type: 'direct',
+    name: 'structure',
+    kind: 'filter',
+    offline: true,
+    async review(conversation): Promise<ExpertVerdict> {
+      const problems = structureProblems(conversation, options);
+      const shown = problems.slice(0, 5).join('; ');
+      const more = problems.length > 5 ? `; and ${problems.length - 5} more` : '';
+      return {
+        expert: 'structure',
+        kind: 'filter',
+        passed: problems.length === 0,
+        rationale: problems.length === 0 ? 'well formed' : `${shown}${more}`,
+      };
+    },
+  };
+}
+
+function truncate(text: string, length = 40): string {
+  return text.length > length ? `${text.slice(0, length)}…` : text;
+}
