@@ -33,6 +33,8 @@ export const simulatorConfigSchema = z.strictObject({
     malformed: 0,
     hang: 0,
   }),
+  /** Probability of the favourable answer of verdict-like fields (passed, faithful). @defaultValue 0.8 */
+  verdictPassRate: fraction().default(0.8),
   /** Seed file whose text the simulator draws on; defaults to the job's seed. */
   textSource: z.string().min(1).optional(),
 });

@@ -62,3 +62,12 @@ export const selectResultSchema = z.object({
   rejected: z.array(rejectedCandidateSchema),
 });
 export type SelectResult = z.infer<typeof selectResultSchema>;
+
+/** personas: one chunk of a stage 1–3 LLM task (query induction, bootstrapping, consistency). */
+export const personasJobDataSchema = z.object({
+  runId: runIdSchema,
+  stage: z.string().min(1),
+  chunkId: z.string().regex(ID_PATTERN),
+  input: z.unknown(),
+});
+export type PersonasJobData = z.infer<typeof personasJobDataSchema>;

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 
-export const runStatusSchema = z.enum(['pending', 'running', 'releasing', 'completed', 'failed', 'cancelled']);
+export const runStatusSchema = z.enum([
+  'pending',
+  'running',
+  'releasing',
+  'completed',
+  'failed',
+  'cancelled',
+]);
 export type RunStatus = z.infer<typeof runStatusSchema>;
 
 export const TERMINAL_STATUSES: ReadonlySet<RunStatus> = new Set(['completed', 'failed', 'cancelled']);

@@ -3,8 +3,8 @@ import type { RunConfig } from '../config/run-config';
 import { runConfigSchema } from '../config/run-config';
 import { InputError } from '../errors';
 import { redisKey } from '../redis-connection';
-import { conversationSchema, type Conversation } from '../schemas/conversation';
-import { type IterationCounters, type RunRecord, runRecordSchema, type RunStatus } from './run-record';
+import { type Conversation, conversationSchema } from '../schemas/conversation';
+import { type IterationCounters, type RunRecord, type RunStatus, runRecordSchema } from './run-record';
 
 // One Lua script makes "settle a pair" atomic: the pair joins the settled set and the counters
 // move only the first time, so a retried settle job never counts twice.
@@ -47,7 +47,8 @@ export class RunStore {
     const hash = await this.redis.hgetall(this.key('run', runId));
     if (!hash.id) return undefined;
     const parsed = runRecordSchema.safeParse(hash);
-    if (!parsed.success) throw new InputError(`run ${runId}`, `run record in Redis is invalid: ${parsed.error.message}`);
+    if (!parsed.success)
+      throw new InputError(`run ${runId}`, `run record in Redis is invalid: ${parsed.error.message}`);
     return parsed.data;
   }
 
@@ -191,7 +192,10 @@ export class RunStore {
   async compactRun(runId: string, iterations: number): Promise<void> {
     const keys: string[] = [];
     for (let iteration = 1; iteration <= iterations + 1; iteration++) {
-      keys.push(this.key('run', runId, 'pool', iteration), this.key('run', runId, 'iter', iteration, 'settled'));
+      keys.push(
+        this.key('run', runId, 'pool', iteration),
+        this.key('run', runId, 'iter', iteration, 'settled'),
+      );
     }
     await this.redis.del(...keys);
   }

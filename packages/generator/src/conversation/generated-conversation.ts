@@ -20,7 +20,11 @@ export const generatedConversationSchema = z.object({
 export type GeneratedConversation = z.infer<typeof generatedConversationSchema>;
 
 /** Turns the model's answer into a Conversation between the pair's two profiles. */
-export function toConversation(id: string, pair: ProfilePair, generated: GeneratedConversation): Conversation {
+export function toConversation(
+  id: string,
+  pair: ProfilePair,
+  generated: GeneratedConversation,
+): Conversation {
   const turns: Turn[] = generated.turns.map((turn) => ({
     speaker: turn.speaker === 'User 1' ? 'user1' : 'user2',
     text: turn.text.trim(),

@@ -13,9 +13,14 @@ export function pickExamples(
   key: string,
 ): Conversation[] {
   const target = personaKey(pair.user1.attributes, pair.user2.attributes);
-  const eligible = pool.filter((example) => personaKey(example.user1Persona, example.user2Persona) !== target);
+  const eligible = pool.filter(
+    (example) => personaKey(example.user1Persona, example.user2Persona) !== target,
+  );
   return eligible
-    .map((example) => ({ example, rank: createHash('sha256').update(`${key}\u0000${example.id}`).digest('hex') }))
+    .map((example) => ({
+      example,
+      rank: createHash('sha256').update(`${key}\u0000${example.id}`).digest('hex'),
+    }))
     .sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0))
     .slice(0, count)
     .map(({ example }) => example);

@@ -1,0 +1,132 @@
+import type { Conversation, ProfilePair } from '@parley/core';
+import { MockLanguageModel } from '@parley/llm';
+import { describe, expect, it } from 'vitest';
+import { generateCandidate } from './generate-candidate';
+import { buildGeneratorPrompt } from './generator-prompt';
+import { pickExamples } from './pick-examples';
+
+const pair: ProfilePair = {
+  id: 'p1',
+  user1: { id: 'a', attributes: ['I have a turtle named Timothy.', 'I love ultimate frisbee.'] },
+  user2: { id: 'b', attributes: ['I run a dog obedience school.', 'I have a sweet tooth.'] },
+};
+
+function example(id: string, user1 = ['I bake bread.'], user2 = ['I sail on weekends.']): Conversation {
+  return {
+    id,
+    user1Persona: user1,
+    user2Persona: user2,
+    turns: [
+      { speaker: 'user1', text: `Hello from ${id}` },
+      { speaker: 'user2', text: 'Hi there' },
+      { speaker: null, text: '(The next day)' },
+    ],
+  };
+}
+
+describe('buildGeneratorPrompt', () => {
+  it('has the paper shape: examples with both profiles and a conversation, then the target profiles', () => {
+    const messages = buildGeneratorPrompt({
+      examples: [example('e1'), example('e2')],
+      pair,
+      minTurnsPerSpeaker: 6,
+      maxTurnsPerSpeaker: 7,
+    });
+    expect(messages.map((message) => message.role)).toEqual(['system', 'user']);
+    const user = messages[1]!.content;
+    expect(user.match(/User 1 Profile:/g)).toHaveLength(3);
+    expect(user).toContain(
+      'Example 2\nUser 1 Profile:\n- I bake bread.\nUser 2 Profile:\n- I sail on weekends.\nConversation:\nUser 1: Hello from e2\nUser 2: Hi there\n(The next day)',
+    );
+    expect(user).toContain('more than 5 and fewer than 8 times');
+    expect(
+      user
+        .trimEnd()
+        .endsWith('User 2 Profile:\n- I run a dog obedience school.\n- I have a sweet tooth.\nConversation:'),
+    ).toBe(true);
+    expect(user).toContain('Do not copy the profile sentences verbatim');
+  });
+});
+
+describe('pickExamples', () => {
+  const pool = Array.from({ length: 20 }, (_, index) => example(`e${index}`));
+
+  it('is deterministic per key and varies across keys', () => {
+    const first = pickExamples(pool, pair, 5, 'run.1.p1.0').map((e) => e.id);
+    expect(pickExamples(pool, pair, 5, 'run.1.p1.0').map((e) => e.id)).toEqual(first);
+    expect(pickExamples(pool, pair, 5, 'run.1.p1.1').map((e) => e.id)).not.toEqual(first);
+    expect(new Set(first).size).toBe(5);
+  });
+
+  it("never offers the target pair's own conversation", () => {
+    const own = example('own', pair.user1.attributes, pair.user2.attributes);
+    for (let key = 0; key < 30; key++) {
+      expect(pickExamples([own, example('x')], pair, 5, String(key)).map((e) => e.id)).toEqual(['x']);
+    }
+  });
+});
+
+describe('generateCandidate', () => {
+  it('asks for structured turns with the configured decoding and maps speakers', async () => {
+    const model = new MockLanguageModel({
+      answers: {
+        turns: [
+          { speaker: 'User 1', text: ' Hi! ' },
+          { speaker: 'User 2', text: 'Hello.' },
+        ],
+      },
+    });
+    const result = await generateCandidate({
+      model,
+      config: {
+        model: 'm',
+        temperature: 0.7,
+        topK: 40,
+        minTurnsPerSpeaker: 6,
+        maxTurnsPerSpeaker: 7,
+        examplesPerPrompt: 5,
+      },
+      pool: [example('e1')],
+      runId: 'run',
+      iteration: 2,
+      pair,
+      candidate: 1,
+      randomSeed: 3,
+    });
+    expect(result.conversation).toEqual({
+      id: 'run.2.p1.1',
+      user1Persona: pair.user1.attributes,
+      user2Persona: pair.user2.attributes,
+      turns: [
+        { speaker: 'user1', text: 'Hi!' },
+        { speaker: 'user2', text: 'Hello.' },
+      ],
+    });
+    expect(result.generation.fewShotIds).toEqual(['e1']);
+    expect(model.calls[0]?.decoding).toEqual({ temperature: 0.7, topK: 40, seed: 3001 });
+    expect((model.calls[0] as { schemaName?: string }).schemaName).toBe('conversation');
+  });
+
+  it('rejects an answer that is not a conversation', async () => {
+    const model = new MockLanguageModel({ answers: { turns: [{ speaker: 'Narrator', text: 'x' }] } });
+    await expect(
+      generateCandidate({
+        model,
+        config: {
+          model: 'm',
+          temperature: 0.7,
+          topK: 40,
+          minTurnsPerSpeaker: 6,
+          maxTurnsPerSpeaker: 7,
+          examplesPerPrompt: 5,
+        },
+        pool: [],
+        runId: 'run',
+        iteration: 1,
+        pair,
+        candidate: 0,
+        randomSeed: 1,
+      }),
+    ).rejects.toThrow();
+  });
+});
