@@ -1,0 +1,257 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  type AcceptedConversation,
+  acceptedConversationSchema,
+  type ExpertVerdict,
+  InputError,
+  type RejectedCandidate,
+  rejectedCandidateSchema,
+} from '@parley/core';
+import type { z } from 'zod';
+import { readLines } from './read-lines';
+import { WORK_FOLDER } from './release-layout';
+
+/** Where the scheduler appends settled pairs while a run is in flight, relative to the run folder. */
+export const WORK_ITERATIONS_FOLDER = path.join(WORK_FOLDER, 'iterations');
+
+const WORK_FILE = /^(\d+)\.(accepted|rejected)\.jsonl$/;
+
+/** What reading one kind of `.work` file found. */
+export interface WorkFileStats {
+  files: number;
+  /** Non-blank lines read. */
+  lines: number;
+  /** Distinct records kept. */
+  records: number;
+  /** Lines repeating a record already read (at-least-once delivery). */
+  duplicates: number;
+  /** Duplicates whose content differs from the first copy; the first copy is kept. */
+  conflictingDuplicates: number;
+  /** Unterminated, unparsable last lines (a writer killed mid-line); left out. */
+  truncatedLines: number;
+  /** Lines where a killed writer's fragment ran into a whole record; the record is kept. */
+  recoveredLines: number;
+  /** Unparsable lines with no whole record in them; left out. */
+  corruptLines: number;
+}
+
+/** A record (or what the release needs of it) with its JSON line as the release writes it. */
+export interface WorkRecord<T> {
+  record: T;
+  /** JSON.stringify of the validated record: the line, without its newline. */
+  json: string;
+}
+
+/**
+ * What the release needs of a rejected line besides its JSON: sort keys and verdict outcomes.
+ * Rejected lines outnumber accepted ones and carry whole conversations; keeping only this
+ * and the line's text keeps a large run's release in bounded memory.
+ */
+export interface RejectedSummary
+  extends Pick<RejectedCandidate, 'run' | 'iteration' | 'pair' | 'candidate' | 'outcome'> {
+  verdicts: Array<Pick<ExpertVerdict, 'expert' | 'passed'>>;
+}
+
+export interface WorkRecords {
+  /** Distinct accepted conversations (first copy of each id), in file order. */
+  accepted: WorkRecord<AcceptedConversation>[];
+  /** Distinct rejected candidates (first copy of each run.iteration.pair.candidate + outcome). */
+  rejected: WorkRecord<RejectedSummary>[];
+  acceptedStats: WorkFileStats;
+  rejectedStats: WorkFileStats;
+  /** Iteration numbers that have at least one `.work` file. */
+  iterations: number[];
+  /** Located notes on every line left out or repaired. */
+  problems: string[];
+}
+
+/** The key under which rejected.jsonl de-duplicates: `run.iteration.pair.candidate` + outcome. */
+export function rejectedKey(
+  record: Pick<RejectedCandidate, 'run' | 'iteration' | 'pair' | 'candidate' | 'outcome'>,
+): string {
+  return `${record.run}.${record.iteration}.${record.pair}.${record.candidate ?? 'pair'}|${record.outcome}`;
+}
+
+/**
+ * Reads `<runFolder>/.work/iterations/<n>.{accepted,rejected}.jsonl`, tolerating what a crash
+ * and at-least-once delivery leave behind (repeated lines, a truncated last line, a fragment
+ * glued to the next record) and counting each. A line that parses but is not a valid record,
+ * or belongs to another run or iteration, is a bug upstream and throws an InputError naming
+ * file:line.
+ */
+export async function readWorkRecords(runFolder: string, runId: string): Promise<WorkRecords> {
+  const folder = path.join(runFolder, WORK_ITERATIONS_FOLDER);
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    names = [];
+  }
+  const files = names
+    .map((name) => ({ name, match: WORK_FILE.exec(name) }))
+    .filter((entry): entry is { name: string; match: RegExpExecArray } => entry.match !== null)
+    .map(({ name, match }) => ({
+      file: path.join(folder, name),
+      iteration: Number(match[1]),
+      kind: match[2] as 'accepted' | 'rejected',
+    }))
+    .sort((a, b) => a.iteration - b.iteration || a.kind.localeCompare(b.kind));
+
+  const problems: string[] = [];
+  const accepted = new Map<string, WorkRecord<AcceptedConversation>>();
+  const rejected = new Map<string, WorkRecord<RejectedSummary>>();
+  const acceptedStats = emptyStats();
+  const rejectedStats = emptyStats();
+  for (const entry of files) {
+    const context = { runId, iteration: entry.iteration, runFolder, problems };
+    if (entry.kind === 'accepted') {
+      const schema = acceptedConversationSchema;
+      await readInto(
+        entry.file,
+        schema,
+        (record) => record.id,
+        (record) => record,
+        accepted,
+        acceptedStats,
+        context,
+      );
+    } else {
+      const schema = rejectedCandidateSchema;
+      await readInto(entry.file, schema, rejectedKey, summariseRejected, rejected, rejectedStats, context);
+    }
+  }
+  // One pair, one winner: a second accepted conversation for a pair means a pair was settled twice.
+  const pairs = new Map<string, string>();
+  for (const { record } of accepted.values()) {
+    const pair = `${record.iteration}.${record.pair}`;
+    const first = pairs.get(pair);
+    if (first === undefined) pairs.set(pair, record.id);
+    else
+      problems.push(
+        `iteration ${record.iteration}, pair ${record.pair}: accepted twice (${first}, ${record.id})`,
+      );
+  }
+  return {
+    accepted: [...accepted.values()],
+    rejected: [...rejected.values()],
+    acceptedStats,
+    rejectedStats,
+    iterations: [...new Set(files.map((entry) => entry.iteration))],
+    problems,
+  };
+}
+
+interface ReadContext {
+  runId: string;
+  iteration: number;
+  runFolder: string;
+  problems: string[];
+}
+
+async function readInto<T extends { run: string; iteration: number }, S>(
+  file: string,
+  schema: z.ZodType<T>,
+  keyOf: (record: T) => string,
+  keep: (record: T) => S,
+  target: Map<string, WorkRecord<S>>,
+  stats: WorkFileStats,
+  context: ReadContext,
+): Promise<void> {
+  stats.files += 1;
+  const shown = path.relative(context.runFolder, file);
+  for await (const line of readLines(file)) {
+    if (line.text.trim() === '') continue;
+    stats.lines += 1;
+    const location = `${shown}:${line.number}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(line.text);
+    } catch {
+      const recovered = recoverRecord(line.text, schema);
+      if (recovered !== undefined) {
+        stats.recoveredLines += 1;
+        context.problems.push(`${location}: a broken fragment preceded a whole record; the record was kept`);
+        value = recovered;
+      } else if (!line.terminated) {
+        stats.truncatedLines += 1;
+        context.problems.push(`${location}: truncated last line left out`);
+        continue;
+      } else {
+        stats.corruptLines += 1;
+        context.problems.push(`${location}: not JSON, left out`);
+        continue;
+      }
+    }
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InputError(
+        location,
+        `not a valid record: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
+      );
+    }
+    const record = parsed.data;
+    if (record.run !== context.runId) {
+      throw new InputError(location, `belongs to run "${record.run}", not "${context.runId}"`);
+    }
+    if (record.iteration !== context.iteration) {
+      throw new InputError(
+        location,
+        `says iteration ${record.iteration} in the file of iteration ${context.iteration}`,
+      );
+    }
+    const json = JSON.stringify(record);
+    const key = keyOf(record);
+    const first = target.get(key);
+    if (first === undefined) {
+      target.set(key, { record: keep(record), json });
+      stats.records += 1;
+    } else {
+      stats.duplicates += 1;
+      if (first.json !== json) {
+        stats.conflictingDuplicates += 1;
+        context.problems.push(`${location}: repeats ${key} with different content; the first copy was kept`);
+      }
+    }
+  }
+}
+
+function summariseRejected(record: RejectedCandidate): RejectedSummary {
+  const { run, iteration, pair, candidate, outcome } = record;
+  const verdicts = record.verdicts.map(({ expert, passed }) =>
+    passed === undefined ? { expert } : { expert, passed },
+  );
+  return { run, iteration, pair, candidate, outcome, verdicts };
+}
+
+/**
+ * A writer killed mid-line leaves a fragment; the next append after a restart glues a whole
+ * record to it. The earliest `{` from which the rest of the line is a valid record finds it.
+ */
+function recoverRecord<T>(text: string, schema: z.ZodType<T>): unknown {
+  for (let start = text.indexOf('{"', 1); start !== -1; start = text.indexOf('{"', start + 1)) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text.slice(start));
+    } catch {
+      continue;
+    }
+    if (schema.safeParse(value).success) return value;
+  }
+  return undefined;
+}
+
+function emptyStats(): WorkFileStats {
+  return {
+    files: 0,
+    lines: 0,
+    records: 0,
+    duplicates: 0,
+    conflictingDuplicates: 0,
+    truncatedLines: 0,
+    recoveredLines: 0,
+    corruptLines: 0,
+  };
+}

@@ -1,0 +1,59 @@
+import { runConfigSchema, seedFormatSchema } from '@parley/core';
+import { z } from 'zod';
+import { usageSummarySchema } from './usage-summary';
+
+const timestampSchema = z.iso.datetime({ offset: true });
+
+/** What the scheduler knows about one iteration that the `.work` files do not say. */
+export const iterationFactsSchema = z.object({
+  iteration: z.number().int().positive(),
+  /** Profile pairs enqueued for the iteration. */
+  pairsPlanned: z.number().int().nonnegative(),
+  startedAt: timestampSchema.optional(),
+  finishedAt: timestampSchema.optional(),
+  /** Conversation ids of the example pool the iteration's Generator drew few-shot examples from. */
+  examplePoolIds: z.array(z.string()),
+});
+export type IterationFacts = z.infer<typeof iterationFactsSchema>;
+
+export const releaseTimingsSchema = z.object({
+  runStartedAt: timestampSchema,
+  runFinishedAt: timestampSchema.optional(),
+  /** Wall-clock milliseconds per stage (`personas`, `iteration-1`, `release`, ...). */
+  stageDurationsMs: z.record(z.string(), z.number().nonnegative()),
+});
+export type ReleaseTimings = z.infer<typeof releaseTimingsSchema>;
+
+export const releaseVersionsSchema = z.object({
+  parley: z.string().min(1),
+  node: z.string().min(1),
+  /** npm package name to installed version; null when the package is not installed. */
+  packages: z.record(z.string(), z.string().nullable()),
+});
+export type ReleaseVersions = z.infer<typeof releaseVersionsSchema>;
+
+/** A model binding as a release shows it: no keys, no key files, no credentials in URLs. */
+export const releaseModelSchema = z.object({
+  provider: z.string().min(1),
+  model: z.string().min(1),
+  baseURL: z.string().optional(),
+});
+export type ReleaseModel = z.infer<typeof releaseModelSchema>;
+
+/** Everything `writeRelease` needs besides the files already in the run folder. */
+export const releaseInputSchema = z.object({
+  /** `<out>/<run>/`: holds `.work/` and receives the release. */
+  runFolder: z.string().min(1),
+  runId: z.string().min(1),
+  config: runConfigSchema,
+  /** One entry per iteration the run started. */
+  iterations: z.array(iterationFactsSchema),
+  usage: usageSummarySchema,
+  timings: releaseTimingsSchema,
+  versions: releaseVersionsSchema,
+  /** Model name to binding. @defaultValue derived from `config.models` */
+  models: z.record(z.string(), releaseModelSchema).optional(),
+  /** The seed's format as detected when the run read it. @defaultValue `config.seed.format`, `auto` guessed from the file name */
+  seedFormat: seedFormatSchema.exclude(['auto']).optional(),
+});
+export type ReleaseInput = z.infer<typeof releaseInputSchema>;
