@@ -54,6 +54,8 @@ const CONSTRAINT_KEYWORDS = new Set([
 class SchemaValueGenerator {
   private readonly random;
   private readonly constraintCache = new WeakMap<SchemaObject, SchemaObject>();
+  /** The answer's single verdict, drawn on first use (see verdict()). */
+  private favourable: boolean | undefined;
 
   constructor(
     private readonly root: JsonSchema,
@@ -238,6 +240,7 @@ class SchemaValueGenerator {
     const items = ((tupleDraft7 ? node['additionalItems'] : node['items']) ?? true) as JsonSchema;
     const closedTuple = prefixItems.length > 0 && items === false;
     const key = normaliseName(name);
+    if (PROBLEM_ARRAY_NAMES.has(key) && minimum === 0 && prefixItems.length === 0 && this.verdict()) return [];
     if (CONVERSATION_ARRAY_NAMES.has(key) && prefixItems.length === 0) {
       const conversation = this.conversationValue(items, minimum, maximum, schemaPath);
       if (conversation) return conversation;
@@ -348,8 +351,17 @@ class SchemaValueGenerator {
   private booleanValue(name: string): boolean {
     const polarity = verdictPolarity(name);
     if (polarity === undefined) return this.random.chance(0.5);
-    const favourable = this.random.chance(this.options.verdictPassRate);
+    const favourable = this.verdict();
     return polarity === 'true-favourable' ? favourable : !favourable;
+  }
+
+  /**
+   * One verdict per answer, drawn once: a judge that says "not toxic" also lists no toxic
+   * categories, and one that says "passed" lists no problems.
+   */
+  private verdict(): boolean {
+    this.favourable ??= this.random.chance(this.options.verdictPassRate);
+    return this.favourable;
   }
 
   private numberValue(node: SchemaObject, name: string, integer: boolean): number {
@@ -521,6 +533,17 @@ const CONVERSATION_ARRAY_NAMES = new Set([
 const SPEAKER_NAMES = new Set(['speaker', 'role', 'user', 'author', 'from', 'who']);
 const TEXT_NAMES = new Set(['text', 'content', 'utterance', 'message', 'line', 'says', 'value']);
 const CONVERSATION_TEXT_NAMES = new Set(['conversation', 'dialogue', 'dialog', 'transcript']);
+/** Arrays that list what is wrong: empty in a favourable verdict. */
+const PROBLEM_ARRAY_NAMES = new Set([
+  'categories',
+  'issues',
+  'problems',
+  'contradictions',
+  'violations',
+  'flags',
+  'errors',
+]);
+
 const TRUE_FAVOURABLE_NAMES = new Set([
   'passed',
   'pass',

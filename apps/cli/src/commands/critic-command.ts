@@ -10,8 +10,8 @@ import {
   swapPersonas,
 } from '@parley/critic';
 import { readSeed, type SeedRecord } from '@parley/dataset';
-import Table from 'cli-table3';
 import { type Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { plainTable } from '../output/plain-table';
 
 const FORMATS = ['auto', 'spc-csv', 'parlai-txt', 'hf-json', 'parley-jsonl'] as const;
 const OFFLINE_DEFAULTS = offlineExpertsConfigSchema.parse({});
@@ -186,10 +186,7 @@ export function formatSummary(
   summary: Partial<Record<OfflineExpertName, OfflineExpertSummary>>,
   auc?: GroundingAuc,
 ): string {
-  const table = new Table({
-    head: ['expert', 'pass rate', 'min', 'q1', 'median', 'q3', 'mean', 'max'],
-    style: { head: [], border: [], compact: true },
-  });
+  const table = plainTable(['expert', 'pass rate', 'min', 'q1', 'median', 'q3', 'mean', 'max']);
   for (const name of experts) {
     const expert = summary[name];
     if (!expert) continue;

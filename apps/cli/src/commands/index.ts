@@ -1,7 +1,21 @@
 import type { Command } from 'commander';
 import { registerConfigCommands } from './config-command';
+import { registerCriticCommands } from './critic-command';
+import { registerRunCommand } from './run-command';
+import { registerRunStatusCommands } from './run-status-commands';
+import { registerSchedulerCommand } from './scheduler-command';
+import { registerSeedsCommands } from './seeds-command';
+import { registerSimulatorCommand } from './simulator-command';
+import { registerWorkerCommand } from './worker-command';
 
 /** Every `parley` sub-command, one file each. */
 export function registerCommands(program: Command): void {
+  registerRunCommand(program);
+  registerRunStatusCommands(program);
+  registerWorkerCommand(program);
+  registerSchedulerCommand(program);
+  registerSimulatorCommand(program);
+  registerSeedsCommands(program);
+  registerCriticCommands(program);
   registerConfigCommands(program);
 }

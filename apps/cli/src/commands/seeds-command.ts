@@ -1,7 +1,7 @@
 import { InputError } from '@parley/core';
 import { inspectSeed, QUIRK_KINDS, type SeedInspection, SKIP_REASONS, shorten } from '@parley/dataset';
-import Table from 'cli-table3';
 import { type Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { plainTable } from '../output/plain-table';
 
 const FORMATS = ['auto', 'spc-csv', 'parlai-txt', 'hf-json', 'parley-jsonl'] as const;
 
@@ -58,8 +58,7 @@ function parsePositiveInteger(value: string): number {
 
 /** The human-readable summary: totals, quirks, skipped records. */
 export function formatInspection(inspection: SeedInspection): string {
-  const plain = { style: { head: [], border: [], compact: true } };
-  const totals = new Table(plain);
+  const totals = plainTable();
   const { turnsBySpeaker, firstSpeaker } = inspection;
   totals.push(
     { conversations: inspection.conversations },
@@ -77,14 +76,14 @@ export function formatInspection(inspection: SeedInspection): string {
   const limit = inspection.limitReached ? ', stopped at --limit' : '';
   const parts = [`${inspection.file} (${format}; ${inspection.mode}${limit})`, totals.toString()];
 
-  const quirks = new Table({ ...plain, head: ['quirk', 'records', 'occurrences'] });
+  const quirks = plainTable(['quirk', 'records', 'occurrences']);
   for (const kind of QUIRK_KINDS) {
     const { records, occurrences } = inspection.quirks[kind];
     if (occurrences > 0) quirks.push([kind, records, occurrences]);
   }
   parts.push(quirks.length > 0 ? `Quirks\n${quirks.toString()}` : 'Quirks: none');
 
-  const skipped = new Table({ ...plain, head: ['skipped because', 'records', 'first at'] });
+  const skipped = plainTable(['skipped because', 'records', 'first at']);
   for (const reason of SKIP_REASONS) {
     const summary = inspection.skipped[reason];
     const first = summary?.samples[0];

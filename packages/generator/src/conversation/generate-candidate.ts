@@ -37,7 +37,7 @@ export async function generateCandidate(input: GenerateCandidateInput): Promise<
   const seed = input.randomSeed * 1_000 + input.candidate;
   const result = await input.model.generateObject({
     messages,
-    schema: generatedConversationSchema,
+    schema: generatedConversationSchema(input.config.minTurnsPerSpeaker, input.config.maxTurnsPerSpeaker),
     schemaName: 'conversation',
     decoding: { temperature: input.config.temperature, topK: input.config.topK, seed },
     stage: 'generate',

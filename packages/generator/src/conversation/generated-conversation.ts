@@ -1,23 +1,26 @@
 import type { Conversation, ProfilePair, Turn } from '@parley/core';
 import { z } from 'zod';
 
-/**
- * What the Generator must answer (sent to the provider as a JSON schema). Loose on purpose:
- * turn counts and alternation are judged by the Critic's structure expert, so a slightly
- * off conversation is kept as data and rejected with a reason rather than retried blindly.
- */
-export const generatedConversationSchema = z.object({
-  turns: z
-    .array(
-      z.object({
-        speaker: z.enum(['User 1', 'User 2']),
-        text: z.string(),
-      }),
-    )
-    .min(2)
-    .max(40),
+const turnSchema = z.object({
+  speaker: z.enum(['User 1', 'User 2']),
+  text: z.string(),
 });
-export type GeneratedConversation = z.infer<typeof generatedConversationSchema>;
+
+/**
+ * What the Generator must answer, sent to the provider as a JSON schema. The turn count bounds
+ * the whole conversation (twice the per-speaker bounds), so structured-output providers enforce
+ * it; alternation and per-speaker counts are judged by the Critic's structure expert, so a
+ * slightly off conversation is kept as data and rejected with a reason.
+ */
+export function generatedConversationSchema(minTurnsPerSpeaker: number, maxTurnsPerSpeaker: number) {
+  return z.object({
+    turns: z
+      .array(turnSchema)
+      .min(2 * minTurnsPerSpeaker)
+      .max(2 * maxTurnsPerSpeaker),
+  });
+}
+export type GeneratedConversation = { turns: Array<z.infer<typeof turnSchema>> };
 
 /** Turns the model's answer into a Conversation between the pair's two profiles. */
 export function toConversation(

@@ -2,6 +2,7 @@ import type { Conversation, ProfilePair } from '@parley/core';
 import { MockLanguageModel } from '@parley/llm';
 import { describe, expect, it } from 'vitest';
 import { generateCandidate } from './generate-candidate';
+import { generatedConversationSchema } from './generated-conversation';
 import { buildGeneratorPrompt } from './generator-prompt';
 import { pickExamples } from './pick-examples';
 
@@ -105,6 +106,15 @@ describe('generateCandidate', () => {
     expect(result.generation.fewShotIds).toEqual(['e1']);
     expect(model.calls[0]?.decoding).toEqual({ temperature: 0.7, topK: 40, seed: 3001 });
     expect((model.calls[0] as { schemaName?: string }).schemaName).toBe('conversation');
+  });
+
+  it('asks for 2×min to 2×max turns in the schema it sends', () => {
+    const schema = generatedConversationSchema(6, 7);
+    const turns = (count: number) => ({ turns: Array.from({ length: count }, () => ({ speaker: 'User 1', text: 'x' })) });
+    expect(schema.safeParse(turns(11)).success).toBe(false);
+    expect(schema.safeParse(turns(12)).success).toBe(true);
+    expect(schema.safeParse(turns(14)).success).toBe(true);
+    expect(schema.safeParse(turns(15)).success).toBe(false);
   });
 
   it('rejects an answer that is not a conversation', async () => {

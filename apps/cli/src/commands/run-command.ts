@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { createRedisConnection, keyPrefix, loadRunConfig, ParleyError, RunStore } from '@parley/core';
+import { createRun, preflightJob, resolveJobPaths } from '@parley/scheduler';
+import type { Command } from 'commander';
+import { runEmbedded } from '../embedded/run-embedded';
+import { runSummary } from '../output/run-summary';
+
+interface RunOptions {
+  runId?: string;
+  detach?: boolean;
+  progress: boolean;
+  json?: boolean;
+}
+
+/** `parley run JOB`: embedded by default, `--detach` to enqueue for a running scheduler and workers. */
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .argument('<job>', 'job file (YAML or JSON)')
+    .description('Run a job: embedded (Redis, simulator, scheduler and workers in this process) or --detach')
+    .option('--run-id <id>', 'run id (default: <name>-<timestamp>-<random>)')
+    .option('--detach', 'create the run for `parley scheduler` and `parley worker` processes and return')
+    .option('--no-progress', 'no progress output')
+    .option('--json', 'print the final run record and counters as JSON')
+    .action(async (job: string, options: RunOptions) => {
+      if (options.detach) {
+        await detach(job, options);
+        return;
+      }
+      const abort = new AbortController();
+      const onSignal = () => {
+        process.stderr.write('\nparley: cancelling the run (what was paid for stays in the run folder)...\n');
+        abort.abort();
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        const result = await runEmbedded({
+          jobFile: job,
+          runId: options.runId,
+          progress: options.progress,
+          signal: abort.signal,
+          onRunCreated: (run) => process.stderr.write(`parley: run ${run.id} → ${run.runFolder}\n`),
+        });
+        const { run, iterations, usage } = result;
+        process.stdout.write(
+          options.json
+            ? `${JSON.stringify({ run, iterations, usage }, null, 2)}\n`
+            : `${runSummary(run, iterations, usage)}\n`,
+        );
+        if (result.run.status !== 'completed') process.exitCode = 1;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+}
+
+async function detach(job: string, options: RunOptions): Promise<void> {
+  const config = resolveJobPaths(await loadRunConfig(job), job);
+  await preflightJob(config, { requireSimulatorUrl: true, baseDirectory: path.dirname(path.resolve(job)) });
+  const redis = createRedisConnection({ extra: { maxRetriesPerRequest: 1, retryStrategy: () => null } });
+  redis.on('error', () => {});
+  try {
+    await redis.ping().catch((error: Error) => {
+      throw new ParleyError(`Redis does not answer (${error.message}); set REDIS_URL`, {
+        code: 'REDIS_UNREACHABLE',
+      });
+    });
+    const run = await createRun(new RunStore(redis, keyPrefix()), config, {
+      runId: options.runId,
+      simulatorUrl: process.env.PARLEY_SIMULATOR_URL,
+    });
+    process.stdout.write(options.json ? `${JSON.stringify(run)}\n` : `${run.id}\n`);
+  } finally {
+    redis.disconnect();
+  }
+}

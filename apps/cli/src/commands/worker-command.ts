@@ -1,0 +1,56 @@
+import { createLogger, keyPrefix } from '@parley/core';
+import { startWorkerProcess } from '@parley/worker';
+import type { Command } from 'commander';
+
+const positive = (value: string): number => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1)
+    throw new Error(`expected a positive integer, got ${JSON.stringify(value)}`);
+  return number;
+};
+
+/** `parley worker`: a process of BullMQ workers for every run on the shared Redis. */
+export function registerWorkerCommand(program: Command): void {
+  program
+    .command('worker')
+    .description('Process generate, critique, select and personas jobs of every run (REDIS_URL)')
+    .option('--concurrency <n>', 'concurrent generate and critique jobs each', positive, 16)
+    .option('--personas-concurrency <n>', 'concurrent stage 1–3 chunks', positive, 8)
+    .option(
+      '--grace <ms>',
+      'on SIGTERM, wait this long for active jobs before handing them back',
+      positive,
+      30_000,
+    )
+    .action(async (options: { concurrency: number; personasConcurrency: number; grace: number }) => {
+      const logger = createLogger({ name: 'worker' });
+      const workers = startWorkerProcess({
+        prefix: keyPrefix(),
+        logger,
+        concurrency: {
+          generate: options.concurrency,
+          critique: options.concurrency,
+          select: options.concurrency,
+          personas: options.personasConcurrency,
+        },
+      });
+      logger.info({ concurrency: options.concurrency }, 'worker-started');
+      await waitForSignal();
+      logger.info('worker-stopping');
+      await workers.close(options.grace);
+      logger.flush();
+    });
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+export function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const handler = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+      resolve(signal);
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+  });
+}

@@ -1,0 +1,131 @@
+import { access, mkdir } from 'node:fs/promises';
+import { type Conversation, createRedisConnection, type RunConfig, type RunRecord } from '@parley/core';
+import { readSeed, type SeedRecord, writeFileAtomic } from '@parley/dataset';
+import {
+  collectSeedAttributes,
+  expandPersonas,
+  JsonlPersonaStore,
+  seedPairsFromConversations,
+} from '@parley/generator';
+import { createModelRegistry } from '@parley/llm';
+import type { Logger } from 'pino';
+import { createBullmqChunkRunner } from './bullmq-chunk-runner';
+import { type PreparedRun, readPairs } from './run-driver';
+import type { RunFolder } from './run-folder';
+
+/** Quirks that make a seed conversation a poor few-shot example (the Generator would copy them). */
+const UNFIT_FOR_EXAMPLES = new Set([
+  'placeholder',
+  'unprefixed-line',
+  'empty-conversation',
+  'stage-direction',
+  'missing-persona',
+]);
+
+export interface PrepareRunOptions {
+  prefix: string;
+  redisUrl?: string;
+  logger: Logger;
+}
+
+/**
+ * Before the first iteration: read the seed, take its pairs (seed-pairs mode) or run stages
+ * 1–3 on the workers (expand mode), and pick the seed example pool. Idempotent: a resumed run
+ * reuses pairs.jsonl and stored stage chunks.
+ */
+export function createRunPreparer(options: PrepareRunOptions) {
+  return async (run: RunRecord, config: RunConfig, folder: RunFolder): Promise<PreparedRun> => {
+    await mkdir(folder.root, { recursive: true });
+    const records: SeedRecord[] = [];
+    const reader = readSeed(config.seed.path, {
+      format: config.seed.format,
+      mode: config.seed.mode,
+      limit: config.seed.limit,
+    });
+    for await (const record of reader) records.push(record);
+    const conversations = records.map((record) => record.conversation);
+    const seedPool = records
+      .filter(
+        (record) =>
+          record.conversation.turns.length > 0 &&
+          !record.quirks.some((quirk) => UNFIT_FOR_EXAMPLES.has(quirk.kind)),
+      )
+      .map((record) => record.conversation);
+
+    if (await exists(folder.pairs))
+      return { pairs: await readPairs(folder.pairs), seedPool: pick(seedPool, config) };
+
+    if (config.personas.mode === 'seed-pairs') {
+      const { pairs } = seedPairsFromConversations(conversations);
+      await writeJsonlAtomic(
+        folder.profiles,
+        pairs.flatMap((pair) => [pair.user1, pair.user2]),
+      );
+      const attributes = collectSeedAttributes(conversations);
+      await writeJsonlAtomic(
+        folder.personas,
+        attributes.map((text, index) => ({ id: `seed-${index + 1}`, text, source: 'seed' })),
+      );
+      await writeJsonlAtomic(folder.pairs, pairs);
+      return { pairs, seedPool: pick(seedPool, config) };
+    }
+
+    const redis = createRedisConnection({ url: options.redisUrl });
+    const blocking = createRedisConnection({ url: options.redisUrl, role: 'blocking' });
+    const runner = createBullmqChunkRunner({ redis, blocking, prefix: options.prefix, runId: run.id });
+    try {
+      const registry = createModelRegistry({
+        config,
+        redis,
+        runId: run.id,
+        prefix: options.prefix,
+        logger: options.logger.child({ run: run.id }),
+        simulatorUrl: run.simulatorUrl ?? process.env.PARLEY_SIMULATOR_URL,
+      });
+      const result = await expandPersonas({
+        seedAttributes: collectSeedAttributes(conversations),
+        config: config.personas,
+        randomSeed: config.randomSeed,
+        embeddingModel:
+          config.personas.embedding === 'offline'
+            ? undefined
+            : registry.embeddingModel(config.personas.embedding),
+        runChunk: runner.runChunk,
+        store: new JsonlPersonaStore(folder.root),
+        concurrency: config.concurrency.personas,
+        context: { runId: run.id, stage: 'personas:embed' },
+        onChunk: (event) => options.logger.debug({ run: run.id, ...event }, 'personas-chunk'),
+      });
+      options.logger.info(
+        { run: run.id, pairs: result.pairs.length, stats: result.stats.pairs },
+        'personas-expanded',
+      );
+      return { pairs: result.pairs, seedPool: pick(seedPool, config) };
+    } finally {
+      await runner.close();
+      redis.disconnect();
+      blocking.disconnect();
+    }
+  };
+}
+
+/** The seed pool: a deterministic spread over the seed, up to the pool size. */
+function pick(pool: Conversation[], config: RunConfig): Conversation[] {
+  const size = config.examplePool.size;
+  if (pool.length <= size) return pool;
+  const step = pool.length / size;
+  return Array.from({ length: size }, (_, index) => pool[Math.floor(index * step)]!);
+}
+
+function writeJsonlAtomic(file: string, records: readonly unknown[]): Promise<void> {
+  return writeFileAtomic(file, records.map((record) => `${JSON.stringify(record)}\n`).join(''));
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}

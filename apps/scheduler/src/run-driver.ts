@@ -1,0 +1,139 @@
+import { readFile } from 'node:fs/promises';
+import {
+  type Conversation,
+  type ProfilePair,
+  profilePairSchema,
+  type RunConfig,
+  type RunRecord,
+  type RunStore,
+  TERMINAL_STATUSES,
+} from '@parley/core';
+import type { FlowProducer, Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import { bestOfIteration } from './example-pool';
+import { fanOutIteration, sleep } from './iteration-fan-out';
+import { planIteration } from './iteration-plan';
+import { RunFolder } from './run-folder';
+
+/** What a run needs before its first iteration: its pairs and the seed example pool. */
+export interface PreparedRun {
+  pairs: ProfilePair[];
+  seedPool: Conversation[];
+}
+
+export interface RunDriverDependencies {
+  store: RunStore;
+  flowProducer: FlowProducer;
+  settleQueue: Queue;
+  logger: Logger;
+  /** Stages 1–3 or the seed's own pairs; writes pairs.jsonl. Idempotent. */
+  prepare: (run: RunRecord, config: RunConfig, folder: RunFolder) => Promise<PreparedRun>;
+  /** Writes the release once every iteration is done. Idempotent. */
+  release: (run: RunRecord, config: RunConfig, folder: RunFolder) => Promise<void>;
+  /** Still holding the run's lease? A driver that lost it stops. */
+  holdsLease: () => boolean;
+  /** @defaultValue 200 */
+  pollMs?: number;
+}
+
+/**
+ * Drives one run from wherever its state in Redis says it is: prepare, then each iteration
+ * (fan out, wait until every pair settled, choose the next pool), then the release. Every step
+ * is idempotent, so a restarted scheduler simply drives the run again.
+ */
+export async function driveRun(runId: string, dependencies: RunDriverDependencies): Promise<void> {
+  const { store, logger } = dependencies;
+  const pollMs = dependencies.pollMs ?? 200;
+  const log = logger.child({ run: runId });
+  let run = await store.getRun(runId);
+  if (!run || TERMINAL_STATUSES.has(run.status)) return;
+  const config = await store.getConfig(runId);
+  const folder = new RunFolder(run.runFolder);
+
+  const stopRequested = async (): Promise<boolean> => {
+    if (!dependencies.holdsLease()) return true;
+    const current = await store.getRun(runId);
+    return !current || current.cancelRequested === true || TERMINAL_STATUSES.has(current.status);
+  };
+  const finishIfCancelled = async (): Promise<boolean> => {
+    const current = await store.getRun(runId);
+    if (current?.cancelRequested && !TERMINAL_STATUSES.has(current.status)) {
+      await store.setStatus(runId, 'cancelled', { finishedAt: Date.now() });
+      log.info('run-cancelled');
+      return true;
+    }
+    return !dependencies.holdsLease() || !current || TERMINAL_STATUSES.has(current.status);
+  };
+
+  try {
+    if (run.status === 'pending') await store.setStatus(runId, 'running', { phase: 'prepare' });
+    if (await finishIfCancelled()) return;
+    const prepared = await dependencies.prepare(run, config, folder);
+    if ((await store.getExamplePool(runId, 1)) === undefined) {
+      await store.setExamplePool(runId, 1, prepared.seedPool.slice(0, config.examplePool.size));
+    }
+    if (prepared.pairs.length === 0) throw new Error('no profile pairs to generate for');
+
+    for (let iteration = Math.max(1, run.iteration); iteration <= config.iterations; iteration++) {
+      if (await finishIfCancelled()) return;
+      await store.update(runId, { iteration, phase: 'iteration' });
+      const plan = planIteration(prepared.pairs, iteration, config.pairs);
+      await store.initIteration(runId, iteration, plan.length);
+      if ((await store.getExamplePool(runId, iteration)) === undefined) {
+        // The scheduler died between closing the last iteration and storing its pool.
+        await store.setExamplePool(
+          runId,
+          iteration,
+          await bestOfIteration(folder.acceptedLines(iteration - 1), config.examplePool.size),
+        );
+      }
+      log.info({ iteration, pairs: plan.length }, 'iteration-started');
+      await fanOutIteration({
+        store,
+        flowProducer: dependencies.flowProducer,
+        settleQueue: dependencies.settleQueue,
+        runId,
+        iteration,
+        pairs: plan,
+        candidatesPerPair: config.candidatesPerPair,
+        chunkSize: config.concurrency.chunkSize,
+        shouldStop: stopRequested,
+      });
+      while ((await store.settledCount(runId, iteration)) < plan.length) {
+        if (await stopRequested()) break;
+        await sleep(pollMs);
+      }
+      if (await finishIfCancelled()) return;
+      await store.finishIteration(runId, iteration);
+      const pool = await bestOfIteration(folder.acceptedLines(iteration), config.examplePool.size);
+      // An iteration that accepted nothing keeps the previous pool rather than starving the Generator.
+      const previous = (await store.getExamplePool(runId, iteration)) ?? [];
+      await store.setExamplePool(runId, iteration + 1, pool.length > 0 ? pool : previous);
+      const counters = await store.iterationCounters(runId, iteration);
+      log.info({ ...counters, experts: undefined }, 'iteration-finished');
+    }
+
+    await store.setStatus(runId, 'releasing', { phase: 'release' });
+    run = (await store.getRun(runId))!;
+    await dependencies.release(run, config, folder);
+    await store.setStatus(runId, 'completed', { phase: 'done', finishedAt: Date.now() });
+    await store.compactRun(runId, config.iterations);
+    log.info('run-completed');
+  } catch (error) {
+    log.error({ err: error }, 'run-failed');
+    await store.setStatus(runId, 'failed', { error: (error as Error).message, finishedAt: Date.now() });
+  }
+}
+
+/** Reads a run's pairs.jsonl (written by prepare). */
+export async function readPairs(file: string): Promise<ProfilePair[]> {
+  const text = await readFile(file, 'utf8');
+  return text
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line, index) => {
+      const parsed = profilePairSchema.safeParse(JSON.parse(line));
+      if (!parsed.success) throw new Error(`${file}:${index + 1}: invalid pair: ${parsed.error.message}`);
+      return parsed.data;
+    });
+}

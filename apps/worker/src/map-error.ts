@@ -1,0 +1,25 @@
+import { ParleyError } from '@parley/core';
+import { UnrecoverableError } from 'bullmq';
+
+/**
+ * Maps Parley's typed errors to BullMQ's retry semantics: a non-retryable error (bad output
+ * after its retries, a spent budget, a missing key) fails the job at once; anything else is
+ * thrown as is and retried with the job's backoff.
+ */
+export function toBullmqError(error: unknown): Error {
+  if (error instanceof ParleyError && !error.isRetryable) {
+    const unrecoverable = new UnrecoverableError(`${error.code}: ${error.message}`);
+    unrecoverable.cause = error;
+    return unrecoverable;
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** Runs a processor body and maps whatever it throws. */
+export async function withErrorMapping<T>(body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    throw toBullmqError(error);
+  }
+}

@@ -1,0 +1,86 @@
+import { createRedisConnection, QUEUE_NAMES } from '@parley/core';
+import { type Job, type Processor, Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import { withErrorMapping } from './map-error';
+import { processCritique } from './processors/critique-processor';
+import { processGenerate } from './processors/generate-processor';
+import { processPersonas } from './processors/personas-processor';
+import { processSelect } from './processors/select-processor';
+import type { RunServices } from './run-services';
+
+export interface WorkerPoolOptions {
+  /** Hash-tagged key prefix shared with the scheduler (see keyPrefix). */
+  prefix: string;
+  /** @defaultValue REDIS_URL or redis://127.0.0.1:6379 */
+  redisUrl?: string;
+  logger: Logger;
+  /** Builds (and caches) what a run's jobs need. */
+  servicesFor: (runId: string) => Promise<RunServices>;
+  /** Concurrent jobs per queue in this process. */
+  concurrency: { generate: number; critique: number; select: number; personas: number };
+}
+
+export interface WorkerPool {
+  workers: Worker[];
+  /**
+   * Stops taking jobs and waits up to `graceMs` for active ones to finish; jobs still active
+   * then are handed back (their locks lapse and another worker picks them up).
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Starts the BullMQ workers for the LLM-bound queues (generate, critique, select, personas) in this process. */
+export function startWorkers(options: WorkerPoolOptions): WorkerPool {
+  const connection = createRedisConnection({ url: options.redisUrl, role: 'blocking' });
+  const make = (queueName: string, concurrency: number, body: Processor): Worker => {
+    const worker = new Worker(
+      queueName,
+      async (job: Job, token?: string, signal?: AbortSignal) => {
+        const log = options.logger.child({ queue: queueName, jobId: job.id, attempt: job.attemptsMade + 1 });
+        const started = performance.now();
+        try {
+          const result = await withErrorMapping(() => body(job, token, signal));
+          log.debug({ ms: Math.round(performance.now() - started) }, 'job-completed');
+          return result;
+        } catch (error) {
+          log.warn({ err: error }, 'job-failed');
+          throw error;
+        }
+      },
+      { connection, prefix: options.prefix, concurrency, autorun: true },
+    );
+    worker.on('error', (error) => options.logger.error({ err: error, queue: queueName }, 'worker-error'));
+    return worker;
+  };
+
+  const workers = [
+    make(QUEUE_NAMES.generate, options.concurrency.generate, (job, _token, signal) =>
+      processGenerate(job, options.servicesFor, signal),
+    ),
+    make(QUEUE_NAMES.critique, options.concurrency.critique, (job, _token, signal) =>
+      processCritique(job, options.servicesFor, signal),
+    ),
+    make(QUEUE_NAMES.select, options.concurrency.select, (job, _token, signal) =>
+      processSelect(job, options.servicesFor, signal),
+    ),
+    make(QUEUE_NAMES.personas, options.concurrency.personas, (job, _token, signal) =>
+      processPersonas(job, options.servicesFor, signal),
+    ),
+  ];
+
+  return {
+    workers,
+    async close(graceMs = 30_000) {
+      const graceful = Promise.all(workers.map((worker) => worker.close()));
+      const timedOut = await Promise.race([
+        graceful.then(() => false),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), graceMs).unref()),
+      ]);
+      if (timedOut) {
+        options.logger.warn({ graceMs }, 'workers-forced-close');
+        await Promise.all(workers.map((worker) => worker.close(true)));
+      }
+      await connection.quit().catch(() => connection.disconnect());
+    },
+  };
+}

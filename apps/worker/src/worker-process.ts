@@ -1,0 +1,45 @@
+import { createRedisConnection, RunStore } from '@parley/core';
+import type { Logger } from 'pino';
+import { RunServicesCache } from './run-services-cache';
+import { startWorkers, type WorkerPool } from './start-workers';
+
+export interface WorkerProcessOptions {
+  prefix: string;
+  redisUrl?: string;
+  logger: Logger;
+  concurrency: { generate: number; critique: number; select: number; personas: number };
+  environment?: NodeJS.ProcessEnv;
+}
+
+export interface RunningWorkers {
+  pool: WorkerPool;
+  /** Graceful: stop taking jobs, finish (or after `graceMs` hand back) the active ones. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Everything one worker process runs: the services cache and the queue workers. */
+export function startWorkerProcess(options: WorkerProcessOptions): RunningWorkers {
+  const redis = createRedisConnection({ url: options.redisUrl });
+  redis.on('error', (error) => options.logger.warn({ err: error }, 'redis-error'));
+  const store = new RunStore(redis, options.prefix);
+  const services = new RunServicesCache({
+    store,
+    redis,
+    logger: options.logger,
+    environment: options.environment,
+  });
+  const pool = startWorkers({
+    prefix: options.prefix,
+    redisUrl: options.redisUrl,
+    logger: options.logger,
+    servicesFor: services.servicesFor,
+    concurrency: options.concurrency,
+  });
+  return {
+    pool,
+    async close(graceMs) {
+      await pool.close(graceMs);
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
