@@ -1,0 +1,129 @@
+import { redisKey } from '@parley/core';
+import { z } from 'zod';
+import type { RedisClient } from './redis-script';
+
+/** Counters kept per run, model and stage. */
+export interface UsageTotals {
+  /** Provider calls that returned an answer (each structured-output attempt is one). */
+  calls: number;
+  /** Calls that ended in an error after their retries. */
+  failedCalls: number;
+  /** Requests answered from the response cache, at no cost. */
+  cachedCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  /** Tokens the cached answers cost when they were first made (saved this time). */
+  cachedInputTokens: number;
+  cachedOutputTokens: number;
+  /** Transport retries (429, 5xx, timeouts, connection errors). */
+  retries: number;
+  /** HTTP 429 answers received. */
+  rateLimited: number;
+  /** Structured answers rejected by parsing or the schema. */
+  invalidOutputs: number;
+}
+
+export type UsageDelta = Partial<UsageTotals>;
+
+const METRICS = [
+  'calls',
+  'failedCalls',
+  'cachedCalls',
+  'inputTokens',
+  'outputTokens',
+  'costUsd',
+  'cachedInputTokens',
+  'cachedOutputTokens',
+  'retries',
+  'rateLimited',
+  'invalidOutputs',
+] as const satisfies ReadonlyArray<keyof UsageTotals>;
+
+export function emptyUsageTotals(): UsageTotals {
+  return Object.fromEntries(METRICS.map((metric) => [metric, 0])) as unknown as UsageTotals;
+}
+
+/** A run's usage: totals, by model (binding name), by stage, and by model then stage. */
+export interface UsageReport {
+  runId: string;
+  total: UsageTotals;
+  byModel: Record<string, UsageTotals>;
+  byStage: Record<string, UsageTotals>;
+  byModelAndStage: Record<string, Record<string, UsageTotals>>;
+}
+
+/** Stage recorded for calls that name none. */
+export const UNSPECIFIED_STAGE = 'unspecified';
+
+/** The hash holding one run's usage. Its fields are JSON `[model, stage, metric]`, so any name is safe in them. */
+export function usageKey(prefix: string, runId: string): string {
+  return redisKey(prefix, 'llm', 'run', runId, 'usage');
+}
+
+/**
+ * Adds usage to a run's hash (HINCRBY for counts, HINCRBYFLOAT for cost) in one round trip.
+ * Every process of a run adds to the same hash, so totals are the run's, not the process's.
+ */
+export async function recordUsage(
+  redis: RedisClient,
+  prefix: string,
+  runId: string,
+  model: string,
+  stage: string,
+  delta: UsageDelta,
+): Promise<void> {
+  const key = usageKey(prefix, runId);
+  const pipeline = redis.pipeline();
+  let commands = 0;
+  for (const metric of METRICS) {
+    const value = delta[metric];
+    if (!value) continue;
+    const field = JSON.stringify([model, stage, metric]);
+    if (metric === 'costUsd') pipeline.hincrbyfloat(key, field, value);
+    else pipeline.hincrby(key, field, Math.round(value));
+    commands++;
+  }
+  if (commands === 0) return;
+  const results = await pipeline.exec();
+  const failed = results?.find(([error]) => error);
+  if (failed?.[0]) throw failed[0];
+}
+
+const fieldSchema = z.tuple([z.string(), z.string(), z.enum(METRICS)]);
+
+/** Reads a run's usage totals, whoever recorded them. */
+export async function readUsage(redis: RedisClient, prefix: string, runId: string): Promise<UsageReport> {
+  const fields = await redis.hgetall(usageKey(prefix, runId));
+  const report: UsageReport = {
+    runId,
+    total: emptyUsageTotals(),
+    byModel: {},
+    byStage: {},
+    byModelAndStage: {},
+  };
+  for (const [field, raw] of Object.entries(fields)) {
+    let parsed: z.infer<typeof fieldSchema>;
+    try {
+      parsed = fieldSchema.parse(JSON.parse(field));
+    } catch {
+      continue; // not ours: a usage hash holds nothing else, but a stray field must not break a report
+    }
+    const [model, stage, metric] = parsed;
+    const value = Number(raw);
+    if (!Number.isFinite(value)) continue;
+    report.byModel[model] ??= emptyUsageTotals();
+    report.byStage[stage] ??= emptyUsageTotals();
+    report.byModelAndStage[model] ??= {};
+    report.byModelAndStage[model][stage] ??= emptyUsageTotals();
+    for (const totals of [
+      report.total,
+      report.byModel[model],
+      report.byStage[stage],
+      report.byModelAndStage[model][stage],
+    ]) {
+      totals[metric] += value;
+    }
+  }
+  return report;
+}

@@ -1,0 +1,142 @@
+import type { Decoding } from '@parley/core';
+import type OpenAI from 'openai';
+import { zodResponseFormat } from 'openai/helpers/zod';
+import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+import type { LlmCallError } from '../errors/llm-call-error';
+import type { ObjectRequest, ObjectResult, TextRequest, TextResult } from '../language-model';
+import {
+  type GenerateCallOptions,
+  type GenerateCallResult,
+  generateObjectOnce,
+  generateTextOnce,
+  type LanguageModelAdapter,
+} from '../language-model-adapter';
+import { describeResponseIssues, invalidResponseError } from '../vendor-error';
+import { convertToOpenAIMessages } from './convert-to-openai-messages';
+import { mapOpenAIFinishReason } from './map-openai-finish-reason';
+import { createOpenAIClient } from './openai-client';
+import { mapOpenAIError } from './openai-error';
+import { openAIChatResponseSchema } from './openai-response-schemas';
+
+export interface OpenAILanguageModelSettings {
+  /**
+   * `openai` speaks to OpenAI itself; `openai-compatible` and `simulator` to any server with the
+   * same API (vLLM, Ollama, llama.cpp server, LM Studio, the Parley simulator).
+   * @defaultValue 'openai'
+   */
+  provider?: 'openai' | 'openai-compatible' | 'simulator';
+  /** Model id as the server knows it. */
+  model: string;
+  /** Ends in `/v1` for most servers. @defaultValue 'https://api.openai.com/v1' */
+  baseURL?: string;
+  /** Optional for `openai-compatible` and `simulator`. */
+  apiKey?: string;
+  /** Binding defaults; a request's own decoding wins. @defaultValue {} */
+  decoding?: Decoding;
+  /** @defaultValue 60000 */
+  timeoutMs?: number;
+  /** A ready client (tests); otherwise one is made from the settings above. */
+  client?: OpenAI;
+}
+
+/**
+ * Chat Completions through the official openai SDK. Structured output uses `response_format`
+ * with a JSON schema built by `zodResponseFormat`; the answer is validated with the zod schema
+ * here, not by the SDK, so that a failure keeps the raw text and the token usage.
+ */
+export class OpenAILanguageModel implements LanguageModelAdapter {
+  readonly provider: 'openai' | 'openai-compatible' | 'simulator';
+  readonly modelId: string;
+  readonly baseURL: string;
+  private readonly model: string;
+  private readonly client: OpenAI;
+  private readonly decoding: Decoding;
+  private readonly timeoutMs: number;
+
+  constructor(settings: OpenAILanguageModelSettings) {
+    this.provider = settings.provider ?? 'openai';
+    this.model = settings.model;
+    this.modelId = `${this.provider}:${settings.model}`;
+    this.baseURL = settings.baseURL ?? 'https://api.openai.com/v1';
+    this.decoding = settings.decoding ?? {};
+    this.timeoutMs = settings.timeoutMs ?? 60_000;
+    this.client =
+      settings.client ??
+      createOpenAIClient({ apiKey: settings.apiKey, baseURL: this.baseURL, timeoutMs: this.timeoutMs });
+  }
+
+  generateText(request: TextRequest): Promise<TextResult> {
+    return generateTextOnce(this, request, { decoding: this.decoding, timeoutMs: this.timeoutMs });
+  }
+
+  generateObject<T>(request: ObjectRequest<T>): Promise<ObjectResult<T>> {
+    return generateObjectOnce(this, request, { decoding: this.decoding, timeoutMs: this.timeoutMs });
+  }
+
+  async doGenerate(options: GenerateCallOptions): Promise<GenerateCallResult> {
+    const { body, warnings } = this.requestBody(options);
+    let response: unknown;
+    try {
+      response = await this.client.chat.completions.create(body, {
+        signal: options.signal,
+        timeout: options.timeoutMs ?? this.timeoutMs,
+        maxRetries: 0,
+        headers: { 'X-Stainless-Retry-Count': String(options.attempt ?? 0) },
+      });
+    } catch (error) {
+      throw this.error(error, options.signal);
+    }
+    const parsed = openAIChatResponseSchema.safeParse(response);
+    if (!parsed.success) {
+      throw invalidResponseError(this, describeResponseIssues(parsed.error));
+    }
+    const choice = parsed.data.choices[0]!;
+    const usage = parsed.data.usage;
+    return {
+      text: choice.message.content ?? '',
+      usage:
+        usage && usage.completion_tokens !== undefined
+          ? { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens }
+          : undefined,
+      finishReason: choice.message.refusal
+        ? { unified: 'content-filter', raw: choice.finish_reason ?? 'refusal' }
+        : mapOpenAIFinishReason(choice.finish_reason),
+      warnings,
+    };
+  }
+
+  /** The outgoing body; exposed for request snapshots in tests. */
+  requestBody(options: GenerateCallOptions): {
+    body: ChatCompletionCreateParamsNonStreaming;
+    warnings: string[];
+  } {
+    const decoding = options.decoding;
+    const warnings: string[] = [];
+    const compatible = this.provider !== 'openai';
+    const body: ChatCompletionCreateParamsNonStreaming & { top_k?: number } = {
+      model: this.model,
+      messages: convertToOpenAIMessages(options.messages),
+    };
+    if (decoding.temperature !== undefined) body.temperature = decoding.temperature;
+    if (decoding.topP !== undefined) body.top_p = decoding.topP;
+    if (decoding.seed !== undefined) body.seed = decoding.seed;
+    if (decoding.maxOutputTokens !== undefined) {
+      // OpenAI deprecated max_tokens (reasoning models reject it); compatible servers know max_tokens best.
+      if (compatible) body.max_tokens = decoding.maxOutputTokens;
+      else body.max_completion_tokens = decoding.maxOutputTokens;
+    }
+    if (decoding.topK !== undefined) {
+      // vLLM, llama.cpp and the simulator accept top_k as an extra body field; OpenAI has none.
+      if (compatible) body.top_k = decoding.topK;
+      else warnings.push(`topK (${decoding.topK}) is not supported by OpenAI and was not sent`);
+    }
+    if (options.output) {
+      body.response_format = zodResponseFormat(options.output.schema, options.output.name);
+    }
+    return { body, warnings };
+  }
+
+  private error(error: unknown, signal: AbortSignal | undefined): LlmCallError {
+    return mapOpenAIError(error, { provider: this.provider, modelId: this.modelId, signal });
+  }
+}
