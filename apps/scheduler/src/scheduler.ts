@@ -19,7 +19,7 @@ export interface SchedulerOptions {
   settleConcurrency?: number;
   /** How often to look for runs to drive, in ms. @defaultValue 500 */
   pollMs?: number;
-  /** Lease on a run; another scheduler takes over after it lapses. @defaultValue 15000 */
+  /** Lease on a run; another scheduler takes over after it lapses. @defaultValue PARLEY_LEASE_MS or 15000 */
   leaseMs?: number;
   /** Drive only this run (embedded mode); otherwise every unfinished run. */
   onlyRun?: string;
@@ -45,6 +45,10 @@ export class Scheduler {
   private closed = false;
 
   constructor(private readonly options: SchedulerOptions) {
+    this.options = {
+      ...options,
+      leaseMs: options.leaseMs ?? (Number(process.env.PARLEY_LEASE_MS) || 15_000),
+    };
     this.redis = createRedisConnection({ url: options.redisUrl });
     this.blocking = createRedisConnection({ url: options.redisUrl, role: 'blocking' });
     this.store = new RunStore(this.redis, options.prefix);

@@ -22,7 +22,8 @@ export function resolveBaseUrl(
     case 'openai-compatible':
       return config.baseURL;
     case 'simulator': {
-      const url = config.baseURL ?? simulatorUrl ?? environment.PARLEY_SIMULATOR_URL;
+      // An empty variable counts as unset (a compose file passes `${PARLEY_SIMULATOR_URL:-}`).
+      const url = config.baseURL ?? simulatorUrl ?? (environment.PARLEY_SIMULATOR_URL || undefined);
       // The simulator is ours: its root URL and its /v1 URL both work.
       return url === undefined ? undefined : `${url.replace(/\/+$/, '').replace(/\/v1$/, '')}/v1`;
     }
