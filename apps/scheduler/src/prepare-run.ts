@@ -1,4 +1,5 @@
 import { access, mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { type Conversation, createRedisConnection, type RunConfig, type RunRecord } from '@parley/core';
 import { readSeed, type SeedRecord, writeFileAtomic } from '@parley/dataset';
 import {
@@ -91,7 +92,7 @@ export function createRunPreparer(options: PrepareRunOptions) {
             ? undefined
             : registry.embeddingModel(config.personas.embedding),
         runChunk: runner.runChunk,
-        store: new JsonlPersonaStore(folder.root),
+        store: new JsonlPersonaStore(folder.root, path.join(folder.workFolder, 'chunks')),
         concurrency: config.concurrency.personas,
         context: { runId: run.id, stage: 'personas:embed' },
         onChunk: (event) => options.logger.debug({ run: run.id, ...event }, 'personas-chunk'),

@@ -83,7 +83,7 @@ describe('generateCandidate', () => {
         model: 'm',
         temperature: 0.7,
         topK: 40,
-        minTurnsPerSpeaker: 6,
+        minTurnsPerSpeaker: 1,
         maxTurnsPerSpeaker: 7,
         examplesPerPrompt: 5,
       },
@@ -110,7 +110,9 @@ describe('generateCandidate', () => {
 
   it('asks for 2×min to 2×max turns in the schema it sends', () => {
     const schema = generatedConversationSchema(6, 7);
-    const turns = (count: number) => ({ turns: Array.from({ length: count }, () => ({ speaker: 'User 1', text: 'x' })) });
+    const turns = (count: number) => ({
+      turns: Array.from({ length: count }, () => ({ speaker: 'User 1', text: 'x' })),
+    });
     expect(schema.safeParse(turns(11)).success).toBe(false);
     expect(schema.safeParse(turns(12)).success).toBe(true);
     expect(schema.safeParse(turns(14)).success).toBe(true);

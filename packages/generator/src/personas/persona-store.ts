@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '@parley/dataset';
 
 /** A chunk's stored output, keyed by the hash of the input it was computed from. */
 export interface StoredChunk {
@@ -50,7 +50,15 @@ export class JsonlPersonaStore implements PersonaStore {
   private readonly loaded = new Map<string, Promise<Map<string, StoredChunk>>>();
   private readonly appending = new Map<string, Promise<void>>();
 
-  constructor(readonly folder: string) {}
+  /**
+   * @param folder where the record files go (the run folder)
+   * @param chunkFolder where chunk outputs go; a run keeps them in `.work/` so the release holds only records.
+   * @defaultValue chunkFolder `<folder>/chunks`
+   */
+  constructor(
+    readonly folder: string,
+    readonly chunkFolder = path.join(folder, 'chunks'),
+  ) {}
 
   async readChunk(stageName: string, chunkId: string): Promise<StoredChunk | undefined> {
     return (await this.load(stageName)).get(chunkId);
@@ -75,14 +83,14 @@ export class JsonlPersonaStore implements PersonaStore {
 
   async writeRecords(file: PersonaRecordFile, records: readonly unknown[]): Promise<void> {
     await mkdir(this.folder, { recursive: true });
-    const target = path.join(this.folder, `${file}.jsonl`);
-    const temporary = `${target}.${randomUUID()}.tmp`;
-    await writeFile(temporary, records.map((record) => `${JSON.stringify(record)}\n`).join(''), 'utf8');
-    await rename(temporary, target);
+    await writeFileAtomic(
+      path.join(this.folder, `${file}.jsonl`),
+      records.map((record) => `${JSON.stringify(record)}\n`).join(''),
+    );
   }
 
   private chunkFile(stageName: string): string {
-    return path.join(this.folder, 'chunks', `${stageName}.jsonl`);
+    return path.join(this.chunkFolder, `${stageName}.jsonl`);
   }
 
   private load(stageName: string): Promise<Map<string, StoredChunk>> {
