@@ -52,7 +52,7 @@ function runOf(store: RunStore, runId: string) {
 
 describe('distributed mode', () => {
   it('one scheduler and two worker processes complete a run', async () => {
-    const environment = { ...environmentFor('distributed'), PARLEY_LOG_LEVEL: 'debug' };
+    const environment: NodeJS.ProcessEnv = { ...environmentFor('distributed'), PARLEY_LOG_LEVEL: 'debug' };
     const store = new RunStore(redis, keyPrefix(environment.PARLEY_NAMESPACE));
     const { jobFile } = await writeTestJob({ iterations: 2, pairs: 16 });
     start(['scheduler'], environment);

@@ -14,7 +14,7 @@ afterAll(async () => {
 function environmentFor(label: string): NodeJS.ProcessEnv {
   const namespace = testNamespace(label);
   namespaces.push(namespace);
-  const environment = { ...process.env, PARLEY_NAMESPACE: namespace };
+  const environment: NodeJS.ProcessEnv = { ...process.env, PARLEY_NAMESPACE: namespace };
   delete environment.PARLEY_SIMULATOR_URL;
   return environment;
 }

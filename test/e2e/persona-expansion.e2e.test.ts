@@ -29,7 +29,7 @@ describe('persona expansion inside a run (stages 1–3 as BullMQ jobs)', () => {
     count: 300
 `,
     });
-    const environment = { ...process.env, PARLEY_NAMESPACE: namespace };
+    const environment: NodeJS.ProcessEnv = { ...process.env, PARLEY_NAMESPACE: namespace };
     delete environment.PARLEY_SIMULATOR_URL;
     const jobText = await readFile(jobFile, 'utf8');
     await import('node:fs/promises').then(({ writeFile }) =>
