@@ -91,6 +91,19 @@ describe('parley run (embedded)', () => {
         }),
       ).rejects.toThrow(/PARLEY_TEST_MISSING_KEY/);
 
+      // A provider nobody answers for (port 9 on loopback is closed here).
+      const unreachable = await writeTestJob();
+      await writeFile(
+        unreachable.jobFile,
+        (await readFile(unreachable.jobFile, 'utf8')).replace(
+          'models:\n',
+          'models:\n  local:\n    provider: openai-compatible\n    model: llama\n    baseURL: http://127.0.0.1:9/v1\n',
+        ),
+      );
+      await expect(
+        runEmbedded({ jobFile: unreachable.jobFile, progress: false, environment }),
+      ).rejects.toThrow(/models\.local\.baseURL: http:\/\/127\.0\.0\.1:9\/v1 is unreachable/);
+
       expect(await store.listRuns()).toEqual([]);
     } finally {
       redis.disconnect();

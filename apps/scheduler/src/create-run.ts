@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ConfigError, type RunConfig, type RunRecord, type RunStore } from '@parley/core';
 import { readSeed, type SeedReadReport } from '@parley/dataset';
-import { checkModels } from '@parley/llm';
+import { checkModels, probeProviders } from '@parley/llm';
 import { assertWritableFolder } from './output-folder-check';
 import { newRunId } from './run-id';
 
@@ -18,7 +18,8 @@ export interface PreflightOptions {
 /**
  * Everything that can be checked before a run exists: the output folder is writable, the seed
  * reads (strict mode stops at its first bad record with file:line), every model has its key
- * and a usable base URL. Throws one error that names what and where; enqueues nothing.
+ * and a usable base URL, every provider answers. Throws one error that names what and where;
+ * enqueues nothing.
  */
 export async function preflightJob(
   config: RunConfig,
@@ -31,6 +32,10 @@ export async function preflightJob(
     baseDirectory: options.baseDirectory,
   });
   if (modelProblems.length > 0) throw new ConfigError(modelProblems, 'models');
+  const unreachable = await probeProviders(config, options.environment ?? process.env, {
+    simulatorUrl: options.simulatorUrl,
+  });
+  if (unreachable.length > 0) throw new ConfigError(unreachable, 'models');
 
   const reader = readSeed(config.seed.path, {
     format: config.seed.format,

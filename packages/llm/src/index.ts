@@ -27,6 +27,7 @@ export * from './openai/map-openai-finish-reason';
 export * from './openai/openai-embedding-model';
 export * from './openai/openai-language-model';
 export * from './openai/openai-moderation-model';
+export * from './probe-providers';
 export * from './resolve-api-key';
 export * from './resolve-base-url';
 export * from './structured-output';
