@@ -240,7 +240,8 @@ class SchemaValueGenerator {
     const items = ((tupleDraft7 ? node['additionalItems'] : node['items']) ?? true) as JsonSchema;
     const closedTuple = prefixItems.length > 0 && items === false;
     const key = normaliseName(name);
-    if (PROBLEM_ARRAY_NAMES.has(key) && minimum === 0 && prefixItems.length === 0 && this.verdict()) return [];
+    if (PROBLEM_ARRAY_NAMES.has(key) && minimum === 0 && prefixItems.length === 0 && this.verdict())
+      return [];
     if (CONVERSATION_ARRAY_NAMES.has(key) && prefixItems.length === 0) {
       const conversation = this.conversationValue(items, minimum, maximum, schemaPath);
       if (conversation) return conversation;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { InputError } from '@parley/core';
+import { detectSeedFormat, readSeed } from '@parley/dataset';
 import {
   CLOSING_LINES,
   FOLLOW_UP_QUESTIONS,
@@ -11,7 +11,6 @@ import {
   REACTION_LINES,
   SMALL_TALK_LINES,
 } from './built-in-corpus';
-import { readCsvRecords } from './read-csv-records';
 
 /** The text the simulator draws its answers from, kept in memory and grouped by use. */
 export interface TextCorpus {
@@ -61,70 +60,32 @@ const PLACEHOLDER = /[[\]{}]/;
 const MAX_LINE_LENGTH = 240;
 
 /**
- * Reads a seed file into a corpus: the Synthetic-Persona-Chat CSV (`.csv`), Parley JSONL
- * (`.jsonl`, one conversation or persona record a line), or plain text (one line each).
- * The built-in corpus fills whatever the file lacks, so any non-empty file works.
+ * Reads a seed file into a corpus: any format Parley's seed readers know (detected from the
+ * content: SPC CSV, ParlAI text, HF JSON, Parley JSONL), else plain text, one line each. The
+ * built-in corpus fills whatever the file lacks, so any non-empty file works.
  */
 export async function loadTextCorpus(filePath: string): Promise<TextCorpus> {
-  let text: string;
+  let format: Awaited<ReturnType<typeof detectSeedFormat>>;
   try {
-    text = await readFile(filePath, 'utf8');
+    format = await detectSeedFormat(filePath);
   } catch (error) {
     throw new InputError(filePath, `cannot read the simulator text source (${(error as Error).message})`, {
       cause: error,
     });
   }
-  const extension = path.extname(filePath).toLowerCase();
-  const records =
-    extension === '.csv'
-      ? readSpcCsv(text)
-      : extension === '.jsonl' || extension === '.ndjson'
-        ? readParleyJsonl(text, filePath)
-        : [{ personas: [], lines: text.split(/\r?\n/) }];
-  return corpusFromRecords(records, filePath);
-}
-
-function readSpcCsv(text: string): SeedRecord[] {
-  return readCsvRecords(text).map((record) => ({
-    personas: [...splitLines(record['user 1 personas']), ...splitLines(record['user 2 personas'])],
-    lines: splitLines(record['Best Generated Conversation']),
-  }));
-}
-
-function readParleyJsonl(text: string, filePath: string): SeedRecord[] {
-  const records: SeedRecord[] = [];
-  const lines = text.split(/\r?\n/);
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index]!.trim();
-    if (!line) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      throw new InputError(`${filePath}:${index + 1}`, 'not valid JSON', { cause: error });
-    }
-    records.push(seedRecordFromJson(value));
+  if (format === undefined) {
+    const text = await readFile(filePath, 'utf8');
+    return corpusFromRecords([{ personas: [], lines: text.split(/\r?\n/) }], filePath);
   }
-  return records;
-}
-
-function seedRecordFromJson(value: unknown): SeedRecord {
-  const record = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-  const strings = (items: unknown) =>
-    Array.isArray(items) ? items.filter((item): item is string => typeof item === 'string') : [];
-  const personas = [...strings(record['user1Persona']), ...strings(record['user2Persona'])];
-  if (typeof record['text'] === 'string') personas.push(record['text']);
-  const turns = Array.isArray(record['turns']) ? record['turns'] : [];
-  const lines = turns
-    .map((turn) =>
-      typeof turn === 'object' && turn !== null ? (turn as { text?: unknown }).text : undefined,
-    )
-    .filter((text): text is string => typeof text === 'string');
-  return { personas, lines };
-}
-
-function splitLines(cell: string | undefined): string[] {
-  return (cell ?? '').split(/\r?\n/);
+  const records: SeedRecord[] = [];
+  for await (const { conversation } of readSeed(filePath, { format, mode: 'strict' })) {
+    records.push({
+      personas: [...conversation.user1Persona, ...conversation.user2Persona],
+      // Lines without a speaker are scene notes ("(The next day)"), not something anyone says.
+      lines: conversation.turns.filter((turn) => turn.speaker !== null).map((turn) => turn.text),
+    });
+  }
+  return corpusFromRecords(records, filePath);
 }
 
 function corpusFromRecords(records: SeedRecord[], source: string): TextCorpus {
@@ -141,7 +102,6 @@ function corpusFromRecords(records: SeedRecord[], source: string): TextCorpus {
       if (sentence && !PLACEHOLDER.test(sentence)) personaSentences.add(sentence);
     }
     const lines = record.lines
-      .filter((line) => SPEAKER_PREFIX.test(line) || record.personas.length === 0)
       .map((line) => line.replace(SPEAKER_PREFIX, '').trim())
       .filter((line) => line.length > 1 && line.length <= MAX_LINE_LENGTH && !PLACEHOLDER.test(line));
     lines.forEach((line, index) => {
