@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 30_000,
+    // Generous: e2e tests start real processes, and CI machines are busy.
+    testTimeout: 60_000,
     hookTimeout: 30_000,
     // Two cores: integration tests share one Redis and spawn processes; keep parallelism modest.
     maxWorkers: 2,

@@ -50,7 +50,7 @@ function runOf(store: RunStore, runId: string) {
   return () => store.getRun(runId);
 }
 
-describe('distributed mode', () => {
+describe('distributed mode', { timeout: 240_000 }, () => {
   it('one scheduler and two worker processes complete a run', async () => {
     const environment: NodeJS.ProcessEnv = { ...environmentFor('distributed'), PARLEY_LOG_LEVEL: 'debug' };
     const store = new RunStore(redis, keyPrefix(environment.PARLEY_NAMESPACE));

@@ -19,7 +19,7 @@ function environmentFor(label: string): NodeJS.ProcessEnv {
   return environment;
 }
 
-describe('parley run (embedded)', () => {
+describe('parley run (embedded)', { timeout: 120_000 }, () => {
   it('runs a multi-iteration job to a complete release; iteration 2 learns from iteration 1', async () => {
     const { jobFile } = await writeTestJob({ iterations: 2, pairs: 12, candidatesPerPair: 2 });
     const result = await runEmbedded({ jobFile, progress: false, environment: environmentFor('embedded') });

@@ -14,7 +14,7 @@ const SPC_TEST_CSV =
 const namespace = testNamespace('expand');
 afterAll(() => deleteNamespace(namespace));
 
-describe('persona expansion inside a run (stages 1–3 as BullMQ jobs)', () => {
+describe('persona expansion inside a run (stages 1–3 as BullMQ jobs)', { timeout: 120_000 }, () => {
   it('expands SPC personas on the workers, pairs the new profiles and generates for them', async () => {
     const { jobFile } = await writeTestJob({
       name: 'expand',
