@@ -5,3 +5,4 @@ export * from './pipeline';
 export * from './redis-connection';
 export * from './run-store';
 export * from './schemas';
+export * from './seeded-random';

@@ -6,6 +6,7 @@ import {
   type Decoding,
   type ExpertVerdict,
   type FedPolicy,
+  hashString,
   InputError,
   type TokenUsage,
   ZERO_USAGE,
@@ -25,7 +26,6 @@ import { majorityVote } from './majority-vote';
 import { mapWithConcurrency } from './map-with-concurrency';
 import { personaGrounding } from './persona-grounding';
 import { runLlmStage, type StageRun } from './run-llm-stage';
-import { hashString } from './seeded-random';
 
 /** Model bindings by name (a run's `models:`), as a record or a lookup function. */
 export type ModelResolver =

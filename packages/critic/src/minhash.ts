@@ -1,5 +1,5 @@
 import type { Conversation } from '@parley/core';
-import { hashString } from './seeded-random';
+import { hashString } from '@parley/core';
 import { wordTokens } from './text-tokens';
 
 /** A MinHash signature: one 32-bit minimum per hash function; empty for a text without words. */

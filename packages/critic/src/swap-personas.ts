@@ -1,5 +1,5 @@
 import type { Conversation } from '@parley/core';
-import { seededRandom } from './seeded-random';
+import { SeededRandom } from '@parley/core';
 
 /**
  * A control for persona grounding: gives every conversation the personas of another row, by a
@@ -19,9 +19,9 @@ export function swapPersonas(conversations: readonly Conversation[], seed = 1): 
 /** A permutation with no fixed point: `result[i] !== i` for every i (needs count ≥ 2). */
 export function derangement(count: number, seed = 1): number[] {
   const permutation = Array.from({ length: count }, (_, index) => index);
-  const random = seededRandom(seed);
+  const random = new SeededRandom(seed);
   for (let index = count - 1; index > 0; index--) {
-    const other = Math.floor(random() * index);
+    const other = random.below(index);
     [permutation[index], permutation[other]] = [permutation[other]!, permutation[index]!];
   }
   return permutation;

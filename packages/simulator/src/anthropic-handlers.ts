@@ -1,3 +1,4 @@
+import { mixHashes, SeededRandom } from '@parley/core';
 import {
   type AnthropicMessage,
   type AnthropicMessagesRequest,
@@ -8,7 +9,6 @@ import type { ModelRequestContext, ModelResponse } from './model-request-context
 import { parseRequestBody } from './parse-request-body';
 import { ProviderHttpError } from './provider-errors';
 import type { JsonSchema } from './schema-value-generator';
-import { mixHashes, SeededRandom } from './seeded-random';
 import { countPromptTokens, countTextTokens, truncateToTokens } from './token-count';
 
 /** POST /v1/messages: plain text, `output_config.format` structured output, or tool use. */

@@ -1,7 +1,7 @@
+import { mixHashes, SeededRandom } from '@parley/core';
 import { formatConversationLines, writeConversation } from './conversation-writer';
 import { extractPromptFacts } from './prompt-facts';
 import { generateFromSchema, type JsonSchema } from './schema-value-generator';
-import { mixHashes, SeededRandom } from './seeded-random';
 import type { TextCorpus } from './text-corpus';
 import { TextWriter } from './text-writer';
 

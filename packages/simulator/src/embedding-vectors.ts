@@ -1,4 +1,4 @@
-import { hashText } from './seeded-random';
+import { hashString } from '@parley/core';
 
 /**
  * Deterministic text embeddings by feature hashing: lower-cased word unigrams, word bigrams and
@@ -27,7 +27,7 @@ export function embedText(text: string, dimensions: number): Float32Array {
   norm = Math.sqrt(norm);
   if (norm === 0) {
     // A text without words still gets a unit vector of its own.
-    vector[hashText(text) % dimensions] = 1;
+    vector[hashString(text) % dimensions] = 1;
     return vector;
   }
   for (let index = 0; index < dimensions; index++) vector[index] = vector[index]! / norm;
@@ -44,7 +44,7 @@ function stem(word: string): string {
 }
 
 function addFeature(vector: Float32Array, feature: string, weight: number): void {
-  const hash = hashText(feature);
+  const hash = hashString(feature);
   const index = hash % vector.length;
   // One hash gives both the bucket and the sign, so collisions cancel instead of piling up.
   vector[index] = vector[index]! + (hash & 0x80000000 ? -weight : weight);

@@ -1,4 +1,4 @@
-import { hashText, uniformFrom } from './seeded-random';
+import { hashString, uniformFrom } from '@parley/core';
 
 /** The categories OpenAI's moderation endpoint reports, in its order. */
 export const MODERATION_CATEGORIES = [
@@ -55,7 +55,7 @@ const TERM_LIST: [RegExp, ModerationCategory[]][] = [
 const TERMS = TERM_LIST.map(([pattern, matched]) => [new RegExp(pattern.source, 'gi'), matched] as const);
 
 export function moderateText(text: string): ModerationOutcome {
-  const textHash = hashText(text);
+  const textHash = hashString(text);
   const scores = {} as Record<ModerationCategory, number>;
   const categories = {} as Record<ModerationCategory, boolean>;
   MODERATION_CATEGORIES.forEach((category, index) => {

@@ -1,3 +1,4 @@
+import { mixHashes, SeededRandom } from '@parley/core';
 import { type AnswerFormat, corruptJson, writeAnswer } from './chat-answer';
 import { embedText, encodeEmbeddingBase64 } from './embedding-vectors';
 import type { ModelRequestContext, ModelResponse } from './model-request-context';
@@ -12,7 +13,6 @@ import {
 import { parseRequestBody } from './parse-request-body';
 import { ProviderHttpError } from './provider-errors';
 import type { JsonSchema } from './schema-value-generator';
-import { mixHashes, SeededRandom } from './seeded-random';
 import { countPromptTokens, countTextTokens, truncateToTokens } from './token-count';
 
 /** POST /v1/chat/completions. */

@@ -1,4 +1,4 @@
-import type { SeededRandom } from './seeded-random';
+import type { SeededRandom } from '@parley/core';
 
 /**
  * Persona topics: keywords that recognise a topic in persona sentences or a query, questions

@@ -1,6 +1,6 @@
+import { SeededRandom } from '@parley/core';
 import { describe, expect, it } from 'vitest';
 import { sampleRegex } from './regex-sampler';
-import { SeededRandom } from './seeded-random';
 
 describe('sampleRegex', () => {
   it('writes strings that match common patterns', () => {

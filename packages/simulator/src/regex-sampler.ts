@@ -1,4 +1,4 @@
-import type { SeededRandom } from './seeded-random';
+import type { SeededRandom } from '@parley/core';
 
 /**
  * Writes a string that matches a JSON Schema `pattern`, for the common subset of regular

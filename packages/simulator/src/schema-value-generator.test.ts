@@ -1,9 +1,9 @@
 import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
+import { SeededRandom } from '@parley/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { extractPromptFacts } from './prompt-facts';
 import { generateFromSchema, type JsonSchema, SchemaError } from './schema-value-generator';
-import { SeededRandom } from './seeded-random';
 import { createBuiltInCorpus } from './text-corpus';
 import { TextWriter } from './text-writer';
 

@@ -361,7 +361,7 @@ class SchemaValueGenerator {
    * categories, and one that says "passed" lists no problems.
    */
   private verdict(): boolean {
-    this.favourable ??= this.random.chance(this.options.verdictPassRate);
+    if (this.favourable === undefined) this.favourable = this.random.chance(this.options.verdictPassRate);
     return this.favourable;
   }
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { ConfigError, ParleyError } from '@parley/core';
+import { ConfigError, hashString, ParleyError, uniformFrom } from '@parley/core';
 import { countAnthropicTokens, handleAnthropicMessages } from './anthropic-handlers';
 import { AttemptCounter } from './attempt-counter';
 import type { ModelRequestContext, ModelResponse } from './model-request-context';
@@ -13,7 +13,6 @@ import {
 import { type ProviderFlavour, ProviderHttpError, providerErrorBody } from './provider-errors';
 import { RequestsPerMinuteLimiter } from './requests-per-minute-limiter';
 import { SchemaError } from './schema-value-generator';
-import { hashText, uniformFrom } from './seeded-random';
 import { type SimulatorOptions, simulatorOptionsSchema } from './simulator-options';
 import { type SimulatorStats, StatsRecorder } from './simulator-stats';
 import { createBuiltInCorpus, loadTextCorpus } from './text-corpus';
@@ -133,8 +132,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   ): void => {
     const flavour = route.flavour;
     sequence++;
-    const low = hashText(rawBody, hashText(routeKey));
-    const high = hashText(rawBody, 0x2545f491);
+    const low = hashString(rawBody, hashString(routeKey));
+    const high = hashString(rawBody, 0x2545f491);
     const requestId = `${sequence.toString(36).padStart(6, '0')}${low.toString(36)}`;
     const idHeaders: Record<string, string> =
       flavour === 'anthropic'

@@ -1,6 +1,6 @@
+import type { SeededRandom } from '@parley/core';
 import { fillTemplate, findTopic, PERSONA_TOPICS } from './persona-topics';
 import type { PromptFacts } from './prompt-facts';
-import type { SeededRandom } from './seeded-random';
 import type { TextCorpus } from './text-corpus';
 
 const FIRST_PERSON = /^(?:I|I'm|I’m|I've|I’ve|I'd|My|Me)\b/;

@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Conversation } from '@parley/core';
+import { SeededRandom } from '@parley/core';
 import { readSeed } from '@parley/dataset';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { clusterAgglomerative, clusterCentroids } from './agglomerative-clustering';
 import { comparisonKey } from './comparison-key';
 import { OfflineEmbeddingModel } from './offline-embedding-model';
 import { collectSeedAttributes } from './seed-attributes';
-import { SeededRandom } from './seeded-random';
 import { type SparseVector, sparseCosine, toSparseVector } from './sparse-vector';
 
 /** The textbook O(n³) loop: merge the pair with the highest average similarity while it exceeds the threshold. */

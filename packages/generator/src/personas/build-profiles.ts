@@ -1,5 +1,4 @@
-import { InputError } from '@parley/core';
-import { randomFor, type SeededRandom } from './seeded-random';
+import { InputError, randomFor, type SeededRandom } from '@parley/core';
 
 /**
  * Whether two attributes (by index) contradict each other. `lookup` answers from what is
@@ -117,7 +116,7 @@ export async function buildProfiles(input: {
     for (const draft of active) {
       while (draft.members.length < options.size && draft.draws < maxDraws) {
         draft.draws++;
-        const candidate = draft.random.integer(attributeCount);
+        const candidate = draft.random.below(attributeCount);
         if (draft.excluded.has(candidate) || draft.members.includes(candidate)) continue;
         if (draft.members.some((member) => similarity(candidate, member) > options.redundancyThreshold)) {
           draft.excluded.add(candidate);

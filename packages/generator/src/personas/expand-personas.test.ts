@@ -1,4 +1,4 @@
-import { ConfigError, InputError } from '@parley/core';
+import { ConfigError, hashString, InputError } from '@parley/core';
 import { MockLanguageModel, type ObjectRequest, type TextRequest } from '@parley/llm';
 import { describe, expect, it } from 'vitest';
 import { detectContradiction } from './detect-contradiction';
@@ -11,7 +11,6 @@ import {
 import { createInProcessChunkRunner, type RunChunk } from './in-process-chunk-runner';
 import { OfflineEmbeddingModel } from './offline-embedding-model';
 import { MemoryPersonaStore } from './persona-store';
-import { hashString } from './seeded-random';
 import { sparseCosine } from './sparse-vector';
 
 const SEEDS = [

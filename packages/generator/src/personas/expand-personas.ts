@@ -5,6 +5,7 @@ import {
   type PersonasConfig,
   type ProfilePair,
   personasConfigSchema,
+  randomFor,
   type TokenUsage,
   type UserProfile,
 } from '@parley/core';
@@ -26,7 +27,6 @@ import { pairProfiles } from './pair-profiles';
 import type { PersonaQueryRecord } from './persona-query';
 import type { GeneratedText } from './persona-stage';
 import type { PersonaStore } from './persona-store';
-import { randomFor } from './seeded-random';
 import { type SparseVector, toSparseVector } from './sparse-vector';
 import { type AttributeValidationOptions, validateAttribute } from './validate-attribute';
 import { type QuestionValidationOptions, validateQuestion } from './validate-question';

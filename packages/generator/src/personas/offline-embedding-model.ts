@@ -1,7 +1,6 @@
-import { type TokenUsage, ZERO_USAGE } from '@parley/core';
+import { hashString, type TokenUsage, ZERO_USAGE } from '@parley/core';
 import type { CallContext, EmbeddingModel, EmbeddingResult } from '@parley/llm';
 import { comparisonKey } from './comparison-key';
-import { hashString } from './seeded-random';
 import { type SparseVector, toSparseVector } from './sparse-vector';
 
 /** Options of {@link OfflineEmbeddingModel}. */

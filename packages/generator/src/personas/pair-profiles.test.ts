@@ -1,6 +1,6 @@
+import { SeededRandom } from '@parley/core';
 import { describe, expect, it } from 'vitest';
 import { pairProfiles, profileSimilarity } from './pair-profiles';
-import { SeededRandom } from './seeded-random';
 
 describe('profileSimilarity', () => {
   it('counts attribute pairs that share a cluster', () => {
@@ -30,7 +30,7 @@ describe('pairProfiles', () => {
 
   it('respects the threshold and the per-profile limit, deterministically', () => {
     const random = new SeededRandom(9);
-    const profiles = Array.from({ length: 120 }, () => Array.from({ length: 5 }, () => random.integer(12)));
+    const profiles = Array.from({ length: 120 }, () => Array.from({ length: 5 }, () => random.below(12)));
     const options = { similarityThreshold: 2, maxPairsPerProfile: 3 };
     const matches = pairProfiles(profiles, options, 42);
     expect(matches.length).toBeGreaterThan(60);

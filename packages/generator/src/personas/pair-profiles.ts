@@ -1,4 +1,4 @@
-import { randomFor } from './seeded-random';
+import { randomFor } from '@parley/core';
 
 /** Options of {@link pairProfiles}. */
 export interface PairingOptions {
