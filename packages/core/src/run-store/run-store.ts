@@ -188,9 +188,12 @@ export class RunStore {
     if ((await this.redis.get(key)) === holder) await this.redis.del(key);
   }
 
-  /** Drops a finished run's bulky keys (pool, settled sets); the record and counters stay for status. */
+  /**
+   * Drops a finished run's bulky keys (pools, settled sets, the near-duplicate index); the
+   * record, counters and usage stay for status and the dashboard.
+   */
   async compactRun(runId: string, iterations: number): Promise<void> {
-    const keys: string[] = [];
+    const keys: string[] = [this.key('run', runId, 'nd', 'buckets'), this.key('run', runId, 'nd', 'signatures')];
     for (let iteration = 1; iteration <= iterations + 1; iteration++) {
       keys.push(
         this.key('run', runId, 'pool', iteration),
