@@ -1,4 +1,5 @@
 export * from './create-run';
+export * from './http';
 export * from './job-paths';
 export * from './output-folder-check';
 export * from './prepare-run';

@@ -1,15 +1,18 @@
 import path from 'node:path';
 import { createRedisConnection, keyPrefix, loadRunConfig, ParleyError, RunStore } from '@parley/core';
-import { createRun, preflightJob, resolveJobPaths } from '@parley/scheduler';
+import { createRun, DEFAULT_DASHBOARD_PORT, preflightJob, resolveJobPaths } from '@parley/scheduler';
 import type { Command } from 'commander';
 import { runEmbedded } from '../embedded/run-embedded';
 import { runSummary } from '../output/run-summary';
+import { parsePort } from './dashboard-command';
 
 interface RunOptions {
   runId?: string;
   detach?: boolean;
   progress: boolean;
   json?: boolean;
+  /** `true` without a port. */
+  dashboard?: true | number;
 }
 
 /** `parley run JOB`: embedded by default, `--detach` to enqueue for a running scheduler and workers. */
@@ -22,6 +25,11 @@ export function registerRunCommand(program: Command): void {
     .option('--detach', 'create the run for `parley scheduler` and `parley worker` processes and return')
     .option('--no-progress', 'no progress output')
     .option('--json', 'print the final run record and counters as JSON')
+    .option(
+      '--dashboard [port]',
+      'serve the dashboard on 127.0.0.1 while the run lasts (port 3000, 0 for any)',
+      parsePort,
+    )
     .action(async (job: string, options: RunOptions) => {
       if (options.detach) {
         await detach(job, options);
@@ -41,6 +49,12 @@ export function registerRunCommand(program: Command): void {
           progress: options.progress,
           signal: abort.signal,
           onRunCreated: (run) => process.stderr.write(`parley: run ${run.id} → ${run.runFolder}\n`),
+          dashboard:
+            options.dashboard === undefined
+              ? undefined
+              : { port: options.dashboard === true ? DEFAULT_DASHBOARD_PORT : options.dashboard },
+          onDashboardReady: (url) =>
+            process.stderr.write(`parley: dashboard at ${url} (Bull Board at ${url}queues/)\n`),
         });
         const { run, iterations, usage } = result;
         process.stdout.write(

@@ -1,6 +1,15 @@
 import { createLogger, createRedisConnection, keyPrefix, RunStore } from '@parley/core';
-import { createRunPreparer, createRunReleaser, Scheduler } from '@parley/scheduler';
+import {
+  createRunPreparer,
+  createRunReleaser,
+  DEFAULT_DASHBOARD_HOST,
+  DEFAULT_DASHBOARD_PORT,
+  type RunningDashboard,
+  Scheduler,
+  startDashboardServer,
+} from '@parley/scheduler';
 import type { Command } from 'commander';
+import { parsePort } from './dashboard-command';
 import { waitForSignal } from './worker-command';
 
 /** `parley scheduler`: drives every unfinished run on the shared Redis and persists their results. */
@@ -8,9 +17,33 @@ export function registerSchedulerCommand(program: Command): void {
   program
     .command('scheduler')
     .description('Drive runs (iterations, example pool, release) and persist pair outcomes (REDIS_URL)')
-    .action(async () => {
+    .option(
+      '--host <host>',
+      'serve the dashboard on this interface (not loopback: PARLEY_DASHBOARD_* needed)',
+    )
+    .option(
+      '--port <port>',
+      `serve the dashboard on this port (default ${DEFAULT_DASHBOARD_PORT})`,
+      parsePort,
+    )
+    .option('--allow-actions', 'let Bull Board retry, clean, pause and remove jobs (read-only otherwise)')
+    .option('--jobs-dir <dir>', 'folder POST /api/runs reads job files from (default: the working directory)')
+    .action(async (options: { host?: string; port?: number; allowActions?: boolean; jobsDir?: string }) => {
       const logger = createLogger({ name: 'scheduler' });
       const prefix = keyPrefix();
+      // The dashboard starts first: a refused bind (no credentials) stops before any run is touched.
+      let dashboard: RunningDashboard | undefined;
+      if (options.host !== undefined || options.port !== undefined) {
+        dashboard = await startDashboardServer({
+          prefix,
+          host: options.host ?? DEFAULT_DASHBOARD_HOST,
+          port: options.port ?? DEFAULT_DASHBOARD_PORT,
+          allowActions: options.allowActions,
+          jobsDirectory: options.jobsDir,
+          logger,
+        });
+        logger.info({ url: dashboard.url, protected: dashboard.protected }, 'dashboard-started');
+      }
       const redis = createRedisConnection();
       const store = new RunStore(redis, prefix);
       const scheduler = new Scheduler({
@@ -23,6 +56,7 @@ export function registerSchedulerCommand(program: Command): void {
       logger.info({ id: scheduler.id }, 'scheduler-started');
       await waitForSignal();
       logger.info('scheduler-stopping');
+      await dashboard?.close();
       await scheduler.close();
       await redis.quit().catch(() => redis.disconnect());
       logger.flush();

@@ -18,6 +18,7 @@ import {
   preflightJob,
   resolveJobPaths,
   Scheduler,
+  startDashboardServer,
 } from '@parley/scheduler';
 import { type RunningSimulator, startSimulator } from '@parley/simulator';
 import { startWorkerProcess } from '@parley/worker';
@@ -36,6 +37,10 @@ export interface EmbeddedRunOptions {
   onRunCreated?: (run: RunRecord) => void;
   /** Aborting cancels the run (Ctrl-C). */
   signal?: AbortSignal;
+  /** Serve the dashboard (127.0.0.1 unless `host`) while the run lasts; port 0 picks a free one. */
+  dashboard?: { host?: string; port: number; allowActions?: boolean };
+  /** Called with the dashboard's URL once it listens. */
+  onDashboardReady?: (url: string) => void;
 }
 
 export interface EmbeddedRunResult {
@@ -83,6 +88,18 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<Embedded
     const redis = createRedisConnection({ url: redisHandle.url });
     cleanups.unshift(async () => void (await redis.quit().catch(() => redis.disconnect())));
     const store = new RunStore(redis, prefix);
+    if (options.dashboard) {
+      const dashboard = await startDashboardServer({
+        ...options.dashboard,
+        prefix,
+        redisUrl: redisHandle.url,
+        simulatorUrl: simulator?.url,
+        environment,
+        logger,
+      });
+      cleanups.unshift(() => dashboard.close());
+      options.onDashboardReady?.(dashboard.url);
+    }
     const run = await createRun(store, config, { runId: options.runId, simulatorUrl: simulator?.url });
     options.onRunCreated?.(run);
 

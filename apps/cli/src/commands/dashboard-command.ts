@@ -1,0 +1,47 @@
+import { createLogger, keyPrefix } from '@parley/core';
+import { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT, startDashboardServer } from '@parley/scheduler';
+import { type Command, InvalidArgumentError } from 'commander';
+import { waitForSignal } from './worker-command';
+
+interface DashboardCommandOptions {
+  host?: string;
+  port: number;
+  allowActions?: boolean;
+  jobsDir?: string;
+}
+
+/** A TCP port: 0 (a free one) to 65535. */
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new InvalidArgumentError(`expected a port from 0 to 65535, got ${JSON.stringify(value)}`);
+  return port;
+}
+
+/** `parley dashboard`: Bull Board, the iteration dashboard, the JSON API and /metrics on their own. */
+export function registerDashboardCommand(program: Command): void {
+  program
+    .command('dashboard')
+    .description('Serve Bull Board, the iteration dashboard, the run API and /metrics (REDIS_URL)')
+    .option('--host <host>', 'interface to listen on (default 127.0.0.1); any other needs PARLEY_DASHBOARD_* credentials')
+    .option('--port <port>', 'TCP port (0 picks a free one)', parsePort, DEFAULT_DASHBOARD_PORT)
+    .option('--allow-actions', 'let Bull Board retry, clean, pause and remove jobs (read-only otherwise)')
+    .option('--jobs-dir <dir>', 'folder POST /api/runs reads job files from (default: the working directory)')
+    .action(async (options: DashboardCommandOptions) => {
+      const logger = createLogger({ name: 'dashboard' });
+      const dashboard = await startDashboardServer({
+        prefix: keyPrefix(),
+        host: options.host ?? DEFAULT_DASHBOARD_HOST,
+        port: options.port,
+        allowActions: options.allowActions,
+        jobsDirectory: options.jobsDir,
+        logger,
+      });
+      process.stdout.write(
+        `parley dashboard: ${dashboard.url} (Bull Board at ${dashboard.url}queues/, metrics at ${dashboard.url}metrics)${dashboard.protected ? ', credentials required' : ''}\n`,
+      );
+      await waitForSignal();
+      await dashboard.close();
+      logger.flush();
+    });
+}

@@ -1,0 +1,220 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import {
+  ALL_QUEUE_NAMES,
+  createRedisConnection,
+  ID_PATTERN,
+  RunStore,
+  redisUrlFromEnvironment,
+  registerEnvironmentSecrets,
+} from '@parley/core';
+import { Queue } from 'bullmq';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { createBullBoardRouter } from './bull-board-router';
+import { dashboardAuth } from './dashboard-auth';
+import type { DashboardCredentials } from './dashboard-credentials';
+import { renderRunContent, renderRunsContent } from './dashboard-pages';
+import { loopbackHostGuard } from './host-header-guard';
+import { IterationTokenReader } from './iteration-token-reader';
+import { contentFragment, renderPage } from './page-layout';
+import { collectMetrics } from './prometheus-metrics';
+import { PROMETHEUS_CONTENT_TYPE } from './prometheus-text';
+import { redactText } from './redact-secrets';
+import { createRunApiRouter } from './run-api-router';
+import { RunViews } from './run-view';
+
+export interface DashboardAppOptions {
+  /** The deployment's hash-tagged key prefix (keyPrefix()). */
+  prefix: string;
+  /** @defaultValue REDIS_URL or redis://127.0.0.1:6379 */
+  redisUrl?: string;
+  /** Who may use the dashboard; undefined means anyone who reaches it (loopback only). */
+  credentials?: DashboardCredentials;
+  /**
+   * Answer only requests whose Host names this machine (DNS-rebinding guard); set when the
+   * server listens on loopback without credentials. @defaultValue false
+   */
+  loopbackHostsOnly?: boolean;
+  /** Let Bull Board retry, clean, pause and remove. @defaultValue false (read-only) */
+  allowActions?: boolean;
+  /** Where POST /api/runs finds job files and resolves relative paths. @defaultValue process.cwd() */
+  jobsDirectory?: string;
+  /** Simulator for runs created through the API; else PARLEY_SIMULATOR_URL. */
+  simulatorUrl?: string;
+  /** How often the pages refresh themselves, in ms. @defaultValue 2000 */
+  refreshMs?: number;
+  /** @defaultValue process.env */
+  environment?: NodeJS.ProcessEnv;
+  logger?: Logger;
+}
+
+/** An express app and what it holds open. */
+export interface DashboardApp {
+  app: Express;
+  close(): Promise<void>;
+}
+
+// Pages carry one inline style sheet and one inline script (with a per-response nonce); nothing
+// else loads, and nothing from another origin.
+function pageSecurityPolicy(nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    "style-src 'unsafe-inline'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+const BULL_BOARD_POLICY = [
+  "default-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * The dashboard: Bull Board at /queues/, the iteration dashboard at / and /runs/:runId, the
+ * JSON API at /api, Prometheus metrics at /metrics; every route behind the same credentials.
+ */
+export function createDashboardApp(options: DashboardAppOptions): DashboardApp {
+  const environment = options.environment ?? process.env;
+  registerEnvironmentSecrets(environment);
+  const redisUrl = options.redisUrl ?? redisUrlFromEnvironment(environment);
+  const secrets = [options.credentials?.password, options.credentials?.token, redisPassword(redisUrl)].filter(
+    (secret): secret is string => Boolean(secret),
+  );
+  const redis = createRedisConnection({ url: redisUrl });
+  redis.on('error', (error) => options.logger?.warn({ err: error }, 'dashboard-redis-error'));
+  const store = new RunStore(redis, options.prefix);
+  const queues = ALL_QUEUE_NAMES.map(
+    (name) => new Queue(name, { connection: redis, prefix: options.prefix }),
+  );
+  const views = new RunViews({
+    store,
+    redis,
+    prefix: options.prefix,
+    tokens: new IterationTokenReader(),
+    secrets,
+  });
+  const refreshMs = options.refreshMs ?? 2_000;
+  const allowActions = options.allowActions === true;
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use((_request, response, next) => {
+    response.set({
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'X-Frame-Options': 'DENY',
+      'Cache-Control': 'no-store',
+    });
+    next();
+  });
+  if (options.loopbackHostsOnly) app.use(loopbackHostGuard());
+  app.use(dashboardAuth(options.credentials));
+
+  app.use(
+    '/queues',
+    (_request, response, next) => {
+      response.set('Content-Security-Policy', BULL_BOARD_POLICY);
+      next();
+    },
+    createBullBoardRouter({ queues, basePath: '/queues', allowActions, secrets, dashboardUrl: '/' }),
+  );
+  app.use(
+    '/api',
+    createRunApiRouter({
+      store,
+      views,
+      secrets,
+      environment,
+      jobsDirectory: path.resolve(options.jobsDirectory ?? process.cwd()),
+      simulatorUrl: options.simulatorUrl,
+    }),
+  );
+  app.get('/metrics', async (_request, response) => {
+    const text = await collectMetrics({ queues, store, redis, prefix: options.prefix });
+    response.type(PROMETHEUS_CONTENT_TYPE).send(text);
+  });
+
+  const sendPage = (
+    request: Request,
+    response: Response,
+    page: {
+      title: string;
+      section: 'runs' | 'run';
+      content: ReturnType<typeof renderRunsContent>;
+      final: boolean;
+    },
+  ) => {
+    if (request.query.fragment === '1') {
+      response.type('html').send(contentFragment(page.content, page.final, refreshMs).value);
+      return;
+    }
+    const nonce = randomBytes(16).toString('base64');
+    response
+      .set('Content-Security-Policy', pageSecurityPolicy(nonce))
+      .type('html')
+      .send(renderPage({ ...page, nonce, refreshMs, allowActions }, page.final));
+  };
+  app.get('/', async (request, response) => {
+    const runs = await views.list(50);
+    // The list keeps refreshing: new runs can appear at any time.
+    sendPage(request, response, {
+      title: 'Runs',
+      section: 'runs',
+      content: renderRunsContent(runs),
+      final: false,
+    });
+  });
+  app.get('/runs/:runId', async (request, response) => {
+    const runId = String(request.params.runId);
+    const view = ID_PATTERN.test(runId) ? await views.get(runId) : undefined;
+    if (!view) {
+      response.status(404).type('text/plain').send(`no run ${runId}\n`);
+      return;
+    }
+    sendPage(request, response, {
+      title: view.run.id,
+      section: 'run',
+      content: renderRunContent(view),
+      final: view.terminal,
+    });
+  });
+
+  app.use((_request, response) => {
+    response.status(404).type('text/plain').send('not found\n');
+  });
+  app.use((error: Error, _request: Request, response: Response, _next: NextFunction) => {
+    options.logger?.error({ err: error }, 'dashboard-request-failed');
+    if (response.headersSent) return;
+    response
+      .status(500)
+      .type('text/plain')
+      .send(`internal error: ${redactText(error.message, secrets)}\n`);
+  });
+
+  return {
+    app,
+    close: async () => {
+      await Promise.allSettled(queues.map((queue) => queue.close()));
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+
+function redisPassword(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}

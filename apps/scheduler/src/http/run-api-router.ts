@@ -1,0 +1,87 @@
+import { ID_PATTERN, type RunStore, TERMINAL_STATUSES } from '@parley/core';
+import express, { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import { JobSubmissionError, type JobSubmissionOptions, submitJob } from './job-submission';
+import { redactSecrets } from './redact-secrets';
+import type { RunViews } from './run-view';
+
+export interface RunApiOptions extends Omit<JobSubmissionOptions, 'store'> {
+  store: RunStore;
+  views: RunViews;
+  /** Secrets to scrub from every answer besides those registered with the logger. */
+  secrets?: readonly string[];
+}
+
+const listQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1_000).default(50),
+});
+const runParametersSchema = z.object({
+  runId: z.string().regex(ID_PATTERN, { error: 'expected a run id (letters, digits, - and _)' }),
+});
+
+/**
+ * The JSON API: GET /api/runs (list), POST /api/runs (create from a job file), GET
+ * /api/runs/:runId (show), POST /api/runs/:runId/cancel. Bodies must be application/json,
+ * which a cross-site form cannot send, and are validated with zod.
+ */
+export function createRunApiRouter(options: RunApiOptions): Router {
+  const router = Router();
+  const secrets = options.secrets ?? [];
+  const send = (response: Response, status: number, body: unknown) =>
+    response.status(status).set('Cache-Control', 'no-store').json(redactSecrets(body, { secrets }));
+  const invalid = (response: Response, error: z.ZodError) =>
+    send(response, 400, {
+      error: 'invalid request',
+      problems: error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+    });
+  const requireJson = (request: Request, response: Response): boolean => {
+    if (request.is('application/json')) return true;
+    send(response, 415, { error: 'send the body as application/json' });
+    return false;
+  };
+
+  router.use(express.json({ limit: '2mb' }));
+
+  router.get('/runs', async (request, response) => {
+    const query = listQuerySchema.safeParse(request.query);
+    if (!query.success) return invalid(response, query.error);
+    send(response, 200, { runs: await options.views.list(query.data.limit) });
+  });
+
+  router.post('/runs', async (request, response) => {
+    if (!requireJson(request, response)) return;
+    try {
+      const run = await submitJob(request.body, options);
+      send(response, 201, { run });
+    } catch (error) {
+      if (!(error instanceof JobSubmissionError)) throw error;
+      send(response, error.status, { error: error.message, problems: error.problems });
+    }
+  });
+
+  router.get('/runs/:runId', async (request, response) => {
+    const parameters = runParametersSchema.safeParse(request.params);
+    if (!parameters.success) return invalid(response, parameters.error);
+    const view = await options.views.get(parameters.data.runId);
+    if (!view) return send(response, 404, { error: `no run ${parameters.data.runId}` });
+    send(response, 200, view);
+  });
+
+  router.post('/runs/:runId/cancel', async (request, response) => {
+    if (!requireJson(request, response)) return;
+    const parameters = runParametersSchema.safeParse(request.params);
+    if (!parameters.success) return invalid(response, parameters.error);
+    const body = z.strictObject({}).safeParse(request.body ?? {});
+    if (!body.success) return invalid(response, body.error);
+    const runId = parameters.data.runId;
+    const run = await options.store.getRun(runId);
+    if (!run) return send(response, 404, { error: `no run ${runId}` });
+    if (TERMINAL_STATUSES.has(run.status))
+      return send(response, 409, { error: `run ${runId} is already ${run.status}` });
+    await options.store.requestCancel(runId);
+    send(response, 202, { run: await options.store.getRun(runId), message: 'cancellation requested' });
+  });
+
+  router.use((_request, response) => send(response, 404, { error: 'no such API route' }));
+  return router;
+}
