@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { registerConfigCommands } from './config-command';
 import { registerCriticCommands } from './critic-command';
+import { registerDashboardCommand } from './dashboard-command';
+import { registerEvalCommand } from './eval-command';
 import { registerRunCommand } from './run-command';
 import { registerRunStatusCommands } from './run-status-commands';
 import { registerSchedulerCommand } from './scheduler-command';
@@ -14,8 +16,10 @@ export function registerCommands(program: Command): void {
   registerRunStatusCommands(program);
   registerWorkerCommand(program);
   registerSchedulerCommand(program);
+  registerDashboardCommand(program);
   registerSimulatorCommand(program);
   registerSeedsCommands(program);
   registerCriticCommands(program);
   registerConfigCommands(program);
+  registerEvalCommand(program);
 }
