@@ -92,6 +92,11 @@ describe('verifyRelease', () => {
     ]);
   });
 
+  it("accepts parley eval's report beside a sealed release", async () => {
+    await writeFile(file('eval.json'), '{"iterations":[]}\n');
+    expect(await verifyRelease(runFolder)).toEqual({ ok: true, problems: [] });
+  });
+
   it('catches extra, missing and duplicated records and files', async () => {
     await writeFile(file('notes.txt'), 'hello\n');
     await unlink(file('iterations/2.jsonl'));

@@ -126,13 +126,19 @@ async function checkFiles(
   }
 }
 
+/**
+ * Files written about a release after it is complete (`parley eval`'s report), so not part of
+ * what the manifest seals.
+ */
+const FILES_ABOUT_THE_RELEASE = new Set(['eval.json']);
+
 /** Every file under the run folder except the run's `.work/` state, as `/`-separated relative paths. */
 async function listFiles(runFolder: string, relative = ''): Promise<string[]> {
   const entries = await readdir(path.join(runFolder, relative), { withFileTypes: true });
   const files: string[] = [];
   for (const entry of entries) {
     const child = relative === '' ? entry.name : `${relative}/${entry.name}`;
-    if (relative === '' && entry.name === WORK_FOLDER) continue;
+    if (relative === '' && (entry.name === WORK_FOLDER || FILES_ABOUT_THE_RELEASE.has(entry.name))) continue;
     if (entry.isDirectory()) files.push(...(await listFiles(runFolder, child)));
     else files.push(child);
   }
