@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { createRedisConnection, keyPrefix, RunStore } from '@parley/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runEmbedded } from '../../apps/cli/src/embedded/run-embedded';
@@ -40,6 +41,28 @@ describe('parley run (embedded)', { timeout: 120_000 }, () => {
     }
     expect(result.iterations.map((iteration) => iteration.planned)).toEqual([12, 12]);
     expect(result.usage.total.inputTokens).toBeGreaterThan(0);
+  });
+
+  it('evaluates each iteration into eval.json when the job asks for it', async () => {
+    const { jobFile } = await writeTestJob({
+      iterations: 2,
+      pairs: 6,
+      extra: 'evaluation:\n  afterEachIteration: true\n  judge: sim\n',
+    });
+    const result = await runEmbedded({ jobFile, progress: false, environment: environmentFor('evaluation') });
+    expect(result.run.status).toBe('completed');
+    await expectCompleteRelease(result.run.runFolder, [6, 6]);
+    const report = JSON.parse(await readFile(path.join(result.run.runFolder, 'eval.json'), 'utf8')) as {
+      iterations: Array<{ iteration: number; losingRate: number | null; turing: { pairs: number } }>;
+    };
+    expect(report.iterations.map((iteration) => iteration.iteration)).toEqual([1, 2]);
+    for (const iteration of report.iterations) {
+      expect(iteration.turing.pairs).toBeGreaterThan(0);
+      expect(iteration.losingRate).toBeGreaterThanOrEqual(0);
+      expect(iteration.losingRate).toBeLessThanOrEqual(1);
+    }
+    // The judge's calls are the run's: they show in its usage.
+    expect(Object.keys(result.usage.byStage).some((stage) => stage.startsWith('eval'))).toBe(true);
   });
 
   it('stops before enqueuing anything when the job cannot start', async () => {

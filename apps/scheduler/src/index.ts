@@ -1,5 +1,6 @@
 export * from './create-run';
 export * from './http';
+export * from './iteration-evaluator';
 export * from './job-paths';
 export * from './output-folder-check';
 export * from './prepare-run';

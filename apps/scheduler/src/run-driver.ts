@@ -28,6 +28,8 @@ export interface RunDriverDependencies {
   logger: Logger;
   /** Stages 1–3 or the seed's own pairs; writes pairs.jsonl. Idempotent. */
   prepare: (run: RunRecord, config: RunConfig, folder: RunFolder) => Promise<PreparedRun>;
+  /** Runs after each iteration closes (evaluation); a failure is logged, never fails the run. */
+  afterIteration?: (run: RunRecord, config: RunConfig, folder: RunFolder, iteration: number) => Promise<void>;
   /** Writes the release once every iteration is done. Idempotent. */
   release: (run: RunRecord, config: RunConfig, folder: RunFolder) => Promise<void>;
   /** Still holding the run's lease? A driver that lost it stops. */
@@ -109,6 +111,12 @@ export async function driveRun(runId: string, dependencies: RunDriverDependencie
       // An iteration that accepted nothing keeps the previous pool rather than starving the Generator.
       const previous = (await store.getExamplePool(runId, iteration)) ?? [];
       await store.setExamplePool(runId, iteration + 1, pool.length > 0 ? pool : previous);
+      if (dependencies.afterIteration) {
+        await store.update(runId, { phase: 'evaluation' });
+        await dependencies
+          .afterIteration(run, config, folder, iteration)
+          .catch((error) => log.warn({ err: error, iteration }, 'iteration-evaluation-failed'));
+      }
       const counters = await store.iterationCounters(runId, iteration);
       log.info({ ...counters, experts: undefined }, 'iteration-finished');
     }

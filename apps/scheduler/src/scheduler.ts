@@ -15,6 +15,7 @@ export interface SchedulerOptions {
   logger: Logger;
   prepare: RunDriverDependencies['prepare'];
   release: RunDriverDependencies['release'];
+  afterIteration?: RunDriverDependencies['afterIteration'];
   /** Concurrent settle jobs. @defaultValue 32 */
   settleConcurrency?: number;
   /** How often to look for runs to drive, in ms. @defaultValue 500 */
@@ -118,6 +119,7 @@ export class Scheduler {
         logger: this.options.logger,
         prepare: this.options.prepare,
         release: this.options.release,
+        afterIteration: this.options.afterIteration,
         holdsLease: () => !this.closed && this.leases.get(run.id) === true,
       }).finally(async () => {
         this.driving.delete(run.id);

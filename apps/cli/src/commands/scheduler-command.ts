@@ -1,5 +1,6 @@
 import { createLogger, createRedisConnection, keyPrefix, RunStore } from '@parley/core';
 import {
+  createIterationEvaluator,
   createRunPreparer,
   createRunReleaser,
   DEFAULT_DASHBOARD_HOST,
@@ -51,6 +52,7 @@ export function registerSchedulerCommand(program: Command): void {
         logger,
         prepare: createRunPreparer({ prefix, logger }),
         release: createRunReleaser({ store, redis }),
+        afterIteration: createIterationEvaluator({ redis, prefix, logger }),
       });
       scheduler.start();
       logger.info({ id: scheduler.id }, 'scheduler-started');

@@ -12,6 +12,7 @@ import {
 } from '@parley/core';
 import { readUsage, type UsageReport } from '@parley/llm';
 import {
+  createIterationEvaluator,
   createRun,
   createRunPreparer,
   createRunReleaser,
@@ -123,6 +124,7 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<Embedded
       onlyRun: run.id,
       prepare: createRunPreparer({ prefix, redisUrl: redisHandle.url, logger }),
       release: createRunReleaser({ store, redis }),
+      afterIteration: createIterationEvaluator({ redis, prefix, logger, environment }),
     });
     cleanups.unshift(() => scheduler.close());
     scheduler.start();

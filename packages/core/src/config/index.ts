@@ -1,5 +1,6 @@
 export * from './config-types';
 export * from './critic-config';
+export * from './evaluation-config';
 export * from './generator-config';
 export * from './json-schema';
 export * from './load-config';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fraction, nonEmptyString, nonNegativeNumber, positiveInteger } from './config-types';
 import { criticConfigSchema } from './critic-config';
+import { evaluationConfigSchema } from './evaluation-config';
 import { generatorConfigSchema } from './generator-config';
 import { modelConfigSchema } from './model-config';
 import { personasConfigSchema } from './personas-config';
@@ -71,6 +72,7 @@ export const runConfigSchema = z
     /** Response cache: identical requests (model, messages, schema, decoding) cost no tokens. */
     cache: z.strictObject({ enabled: z.boolean().default(false) }).default({ enabled: false }),
     simulator: simulatorConfigSchema.default(simulatorConfigSchema.parse({})),
+    evaluation: evaluationConfigSchema.default({ afterEachIteration: false, concurrency: 8 }),
   })
   // Cross-references run even when other fields are invalid, so a job's every problem is listed at once.
   .superRefine((config, context) => crossCheck(config as PartialConfig, context), { when: () => true });
@@ -84,6 +86,7 @@ const runConfigBaseShape = z.object({
   critic: criticConfigSchema,
   personas: personasConfigSchema,
   budget: budgetConfigSchema,
+  evaluation: evaluationConfigSchema,
 });
 
 function crossCheck(config: PartialConfig, context: z.RefinementCtx): void {
@@ -95,6 +98,7 @@ function crossCheck(config: PartialConfig, context: z.RefinementCtx): void {
     [config.critic?.model, ['critic', 'model']],
     [config.personas?.model, ['personas', 'model']],
     [config.personas?.profiles?.consistencyModel, ['personas', 'profiles', 'consistencyModel']],
+    [config.evaluation?.judge, ['evaluation', 'judge']],
     ...Object.entries(config.critic?.models ?? {}).map(([expert, name]): [unknown, (string | number)[]] => [
       name,
       ['critic', 'models', expert],
@@ -111,6 +115,13 @@ function crossCheck(config: PartialConfig, context: z.RefinementCtx): void {
         message: `names model "${name}", which is not in models: (${[...known].join(', ')})`,
       });
     }
+  }
+  if (config.evaluation?.afterEachIteration === true && !config.evaluation.judge) {
+    context.addIssue({
+      code: 'custom',
+      path: ['evaluation', 'judge'],
+      message: 'afterEachIteration needs a judge model',
+    });
   }
   const generator = config.generator;
   if (
