@@ -23,7 +23,10 @@ export function registerDashboardCommand(program: Command): void {
   program
     .command('dashboard')
     .description('Serve Bull Board, the iteration dashboard, the run API and /metrics (REDIS_URL)')
-    .option('--host <host>', 'interface to listen on (default 127.0.0.1); any other needs PARLEY_DASHBOARD_* credentials')
+    .option(
+      '--host <host>',
+      'interface to listen on (default 127.0.0.1); any other needs PARLEY_DASHBOARD_* credentials',
+    )
     .option('--port <port>', 'TCP port (0 picks a free one)', parsePort, DEFAULT_DASHBOARD_PORT)
     .option('--allow-actions', 'let Bull Board retry, clean, pause and remove jobs (read-only otherwise)')
     .option('--jobs-dir <dir>', 'folder POST /api/runs reads job files from (default: the working directory)')
