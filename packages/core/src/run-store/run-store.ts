@@ -193,7 +193,10 @@ export class RunStore {
    * record, counters and usage stay for status and the dashboard.
    */
   async compactRun(runId: string, iterations: number): Promise<void> {
-    const keys: string[] = [this.key('run', runId, 'nd', 'buckets'), this.key('run', runId, 'nd', 'signatures')];
+    const keys: string[] = [
+      this.key('run', runId, 'nd', 'buckets'),
+      this.key('run', runId, 'nd', 'signatures'),
+    ];
     for (let iteration = 1; iteration <= iterations + 1; iteration++) {
       keys.push(
         this.key('run', runId, 'pool', iteration),
