@@ -7,14 +7,16 @@ export function buildProgram(): Command {
   const program = new Command('parley')
     .description('Generate synthetic persona-based conversation datasets with a Generator–Critic loop')
     .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    // Before the sub-commands exist, so they inherit it: errors come back as CommanderError.
+    .exitOverride();
   registerCommands(program);
   return program;
 }
 
 /** Runs the CLI and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram().exitOverride();
+  const program = buildProgram();
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

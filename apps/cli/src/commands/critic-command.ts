@@ -11,6 +11,7 @@ import {
 } from '@parley/critic';
 import { readSeed, type SeedRecord } from '@parley/dataset';
 import { type Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { parseFraction, parseInteger, parsePositiveInteger } from '../options/number-options';
 import { plainTable } from '../output/plain-table';
 
 const FORMATS = ['auto', 'spc-csv', 'parlai-txt', 'hf-json', 'parley-jsonl'] as const;
@@ -218,26 +219,6 @@ function parseExperts(value: string): OfflineExpertName[] {
     );
   }
   return [...new Set(names)] as OfflineExpertName[];
-}
-
-function parsePositiveInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return number;
-}
-
-function parseInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number)) throw new InvalidArgumentError('expected an integer');
-  return number;
-}
-
-function parseFraction(value: string): number {
-  const number = Number(value);
-  if (value.trim() === '' || !(number >= 0 && number <= 1)) {
-    throw new InvalidArgumentError('expected a number between 0 and 1');
-  }
-  return number;
 }
 
 function round(value: number): number {

@@ -39,6 +39,6 @@ describe('parley dashboard / scheduler on a public address', () => {
 
   it('rejects a port out of range', async () => {
     expect(await main(['node', 'parley', 'dashboard', '--port', '70000'])).not.toBe(0);
-    expect(stderr).toContain('expected a port from 0 to 65535');
+    expect(stderr).toContain('expected a port number between 0 and 65535');
   });
 });

@@ -1,6 +1,7 @@
 import { createLogger, keyPrefix } from '@parley/core';
 import { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT, startDashboardServer } from '@parley/scheduler';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import { parsePort } from '../options/number-options';
 import { waitForSignal } from './worker-command';
 
 interface DashboardCommandOptions {
@@ -11,12 +12,6 @@ interface DashboardCommandOptions {
 }
 
 /** A TCP port: 0 (a free one) to 65535. */
-export function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new InvalidArgumentError(`expected a port from 0 to 65535, got ${JSON.stringify(value)}`);
-  return port;
-}
 
 /** `parley dashboard`: Bull Board, the iteration dashboard, the JSON API and /metrics on their own. */
 export function registerDashboardCommand(program: Command): void {

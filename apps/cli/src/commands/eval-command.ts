@@ -28,9 +28,10 @@ import {
   usageKey,
 } from '@parley/llm';
 import { type RunningSimulator, startSimulator } from '@parley/simulator';
-import { type Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { type Command, CommanderError, Option } from 'commander';
 import type { Redis } from 'ioredis';
 import { findOrSpawnRedis } from '../embedded/embedded-redis';
+import { parseInteger, parsePositiveInteger } from '../options/number-options';
 import { plainTable } from '../output/plain-table';
 
 const FORMATS = ['auto', 'spc-csv', 'parlai-txt', 'hf-json', 'parley-jsonl'] as const;
@@ -416,16 +417,4 @@ function judgeNotes(report: EvaluationReport): string[] {
 
 function percent(value: number | null): string {
   return value === null ? '-' : `${(100 * value).toFixed(1)}%`;
-}
-
-function parsePositiveInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return number;
-}
-
-function parseInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number)) throw new InvalidArgumentError('expected an integer');
-  return number;
 }

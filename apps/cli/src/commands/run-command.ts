@@ -3,8 +3,8 @@ import { createRedisConnection, keyPrefix, loadRunConfig, ParleyError, RunStore 
 import { createRun, DEFAULT_DASHBOARD_PORT, preflightJob, resolveJobPaths } from '@parley/scheduler';
 import type { Command } from 'commander';
 import { runEmbedded } from '../embedded/run-embedded';
+import { parsePort } from '../options/number-options';
 import { runSummary } from '../output/run-summary';
-import { parsePort } from './dashboard-command';
 
 interface RunOptions {
   runId?: string;

@@ -10,7 +10,7 @@ import {
   startDashboardServer,
 } from '@parley/scheduler';
 import type { Command } from 'commander';
-import { parsePort } from './dashboard-command';
+import { parsePort } from '../options/number-options';
 import { waitForSignal } from './worker-command';
 
 /** `parley scheduler`: drives every unfinished run on the shared Redis and persists their results. */

@@ -1,6 +1,7 @@
 import { InputError } from '@parley/core';
 import { inspectSeed, QUIRK_KINDS, type SeedInspection, SKIP_REASONS, shorten } from '@parley/dataset';
-import { type Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { type Command, CommanderError, Option } from 'commander';
+import { parsePositiveInteger } from '../options/number-options';
 import { plainTable } from '../output/plain-table';
 
 const FORMATS = ['auto', 'spc-csv', 'parlai-txt', 'hf-json', 'parley-jsonl'] as const;
@@ -48,12 +49,6 @@ export function registerSeedsCommands(program: Command): void {
         options.json ? `${JSON.stringify(inspection, null, 2)}\n` : formatInspection(inspection),
       );
     });
-}
-
-function parsePositiveInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return number;
 }
 
 /** The human-readable summary: totals, quirks, skipped records. */

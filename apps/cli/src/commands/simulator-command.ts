@@ -1,5 +1,12 @@
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from '@parley/simulator';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import {
+  parseFraction,
+  parseInteger,
+  parseNonNegativeInteger,
+  parsePort,
+  parsePositiveInteger,
+} from '../options/number-options';
 
 interface SimulatorCommandOptions {
   port: number;
@@ -28,13 +35,13 @@ export function registerSimulatorCommand(program: Command): void {
     .option('--latency <ms>', 'fixed latency per model request', parseNonNegativeInteger)
     .option('--latency-jitter <ms>', 'extra uniform latency in [0, ms)', parseNonNegativeInteger)
     .option('--rpm <n>', 'answer 429 above n requests in any 60 s window', parsePositiveInteger)
-    .option('--rate-limit-rate <r>', 'fraction of requests answered 429 with retry-after', parseRate)
+    .option('--rate-limit-rate <r>', 'fraction of requests answered 429 with retry-after', parseFraction)
     .option('--retry-after <s>', 'seconds in retry-after of injected 429s', parseNonNegativeInteger)
-    .option('--error-rate <r>', 'fraction of requests answered 500 or 503', parseRate)
-    .option('--malformed-rate <r>', 'fraction of structured answers with broken JSON', parseRate)
-    .option('--hang-rate <r>', 'fraction of requests never answered', parseRate)
+    .option('--error-rate <r>', 'fraction of requests answered 500 or 503', parseFraction)
+    .option('--malformed-rate <r>', 'fraction of structured answers with broken JSON', parseFraction)
+    .option('--hang-rate <r>', 'fraction of requests never answered', parseFraction)
     .option('--text-source <file>', 'seed file to draw text from (SPC CSV, Parley JSONL, plain lines)')
-    .option('--pass-rate <r>', 'probability of the favourable answer of verdict fields', parseRate)
+    .option('--pass-rate <r>', 'probability of the favourable answer of verdict fields', parseFraction)
     .action(async (options: SimulatorCommandOptions) => {
       const simulator = await startSimulator(toSimulatorOptions(options));
       printBanner(simulator);
@@ -91,34 +98,4 @@ function waitForStopSignal(): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-}
-
-function parseInteger(value: string): number {
-  if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('expected an integer.');
-  return Number(value);
-}
-
-function parseNonNegativeInteger(value: string): number {
-  const number = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(number)) throw new InvalidArgumentError('expected a non-negative integer.');
-  return number;
-}
-
-function parsePositiveInteger(value: string): number {
-  const number = parseNonNegativeInteger(value);
-  if (number === 0) throw new InvalidArgumentError('expected a positive integer.');
-  return number;
-}
-
-function parsePort(value: string): number {
-  const number = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
-  if (!(number >= 0 && number <= 65535))
-    throw new InvalidArgumentError('expected a port number between 0 and 65535.');
-  return number;
-}
-
-function parseRate(value: string): number {
-  const number = value.trim() === '' ? Number.NaN : Number(value);
-  if (!(number >= 0 && number <= 1)) throw new InvalidArgumentError('expected a number between 0 and 1.');
-  return number;
 }

@@ -1,25 +1,19 @@
 import { createLogger, keyPrefix } from '@parley/core';
 import { startWorkerProcess } from '@parley/worker';
 import type { Command } from 'commander';
-
-const positive = (value: string): number => {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1)
-    throw new Error(`expected a positive integer, got ${JSON.stringify(value)}`);
-  return number;
-};
+import { parsePositiveInteger } from '../options/number-options';
 
 /** `parley worker`: a process of BullMQ workers for every run on the shared Redis. */
 export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
     .description('Process generate, critique, select and personas jobs of every run (REDIS_URL)')
-    .option('--concurrency <n>', 'concurrent generate and critique jobs each', positive, 16)
-    .option('--personas-concurrency <n>', 'concurrent stage 1–3 chunks', positive, 8)
+    .option('--concurrency <n>', 'concurrent generate and critique jobs each', parsePositiveInteger, 16)
+    .option('--personas-concurrency <n>', 'concurrent stage 1–3 chunks', parsePositiveInteger, 8)
     .option(
       '--grace <ms>',
       'on SIGTERM, wait this long for active jobs before handing them back',
-      positive,
+      parsePositiveInteger,
       30_000,
     )
     .action(async (options: { concurrency: number; personasConcurrency: number; grace: number }) => {
