@@ -1,6 +1,7 @@
 export * from './config';
 export * from './errors';
 export * from './logger';
+export * from './map-with-concurrency';
 export * from './pipeline';
 export * from './redis-connection';
 export * from './run-store';

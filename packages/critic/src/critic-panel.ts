@@ -8,6 +8,7 @@ import {
   type FedPolicy,
   hashString,
   InputError,
+  mapWithConcurrency,
   type TokenUsage,
   ZERO_USAGE,
 } from '@parley/core';
@@ -23,7 +24,6 @@ import type {
   RubricRankerExpert,
 } from './expert';
 import { majorityVote } from './majority-vote';
-import { mapWithConcurrency } from './map-with-concurrency';
 import { personaGrounding } from './persona-grounding';
 import { runLlmStage, type StageRun } from './run-llm-stage';
 

@@ -1,4 +1,11 @@
-import { ConfigError, type Conversation, hashString, type Speaker, type TokenUsage } from '@parley/core';
+import {
+  ConfigError,
+  type Conversation,
+  hashString,
+  mapWithConcurrency,
+  type Speaker,
+  type TokenUsage,
+} from '@parley/core';
 import { type ExpertContext, modelName } from '@parley/critic';
 import type { LanguageModel } from '@parley/llm';
 import { AttributePool } from './attribute-pool';
@@ -14,7 +21,6 @@ import {
   judgeFaithfulnessItem,
   summarizeFaithfulnessOutcomes,
 } from './faithfulness-test';
-import { mapWithConcurrency } from './map-with-concurrency';
 import {
   type ConversationMeasures,
   DEFAULT_NEAR_DUPLICATE_THRESHOLD,
