@@ -13,6 +13,11 @@ export interface PreflightOptions {
   requireSimulatorUrl?: boolean;
   /** Relative key files start here (the job file's folder). */
   baseDirectory?: string;
+  /**
+   * The job file, named in every message of a problem found here, so each says where as well
+   * as what. @defaultValue the messages name `models` or `config` instead
+   */
+  jobFile?: string;
 }
 
 /**
@@ -25,17 +30,17 @@ export async function preflightJob(
   config: RunConfig,
   options: PreflightOptions = {},
 ): Promise<SeedReadReport> {
-  await assertWritableFolder(config.output.dir);
+  await assertWritableFolder(config.output.dir, 'output.dir', options.jobFile);
   const modelProblems = checkModels(config, options.environment ?? process.env, {
     simulatorUrl: options.simulatorUrl,
     requireSimulatorUrl: options.requireSimulatorUrl,
     baseDirectory: options.baseDirectory,
   });
-  if (modelProblems.length > 0) throw new ConfigError(modelProblems, 'models');
+  if (modelProblems.length > 0) throw new ConfigError(modelProblems, options.jobFile ?? 'models');
   const unreachable = await probeProviders(config, options.environment ?? process.env, {
     simulatorUrl: options.simulatorUrl,
   });
-  if (unreachable.length > 0) throw new ConfigError(unreachable, 'models');
+  if (unreachable.length > 0) throw new ConfigError(unreachable, options.jobFile ?? 'models');
 
   const reader = readSeed(config.seed.path, {
     format: config.seed.format,
@@ -45,9 +50,10 @@ export async function preflightJob(
   let conversations = 0;
   for await (const _record of reader) conversations++;
   if (conversations === 0) {
-    throw new ConfigError([
-      { path: 'seed.path', message: `${config.seed.path} holds no usable conversation` },
-    ]);
+    throw new ConfigError(
+      [{ path: 'seed.path', message: `${config.seed.path} holds no usable conversation` }],
+      options.jobFile,
+    );
   }
   return reader.report;
 }

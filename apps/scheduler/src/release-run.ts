@@ -3,6 +3,7 @@ import { detectSeedFormat } from '@parley/dataset';
 import { readUsage } from '@parley/llm';
 import type { Redis } from 'ioredis';
 import { type IterationFacts, readReleaseVersions, type UsageSummary, writeRelease } from './release';
+import { withReleaseFaultHook } from './release-fault-hook';
 import type { RunFolder } from './run-folder';
 
 /** Gathers what the scheduler knows of a run and writes its release (idempotent). */
@@ -44,21 +45,26 @@ export function createRunReleaser(options: { store: RunStore; redis: Redis }) {
         Object.entries(report.byStage).map(([name, totals]) => [name, toTotals(totals)]),
       ),
     };
-    await writeRelease({
-      runFolder: folder.root,
-      runId: run.id,
-      config,
-      iterations,
-      usage,
-      // The last iteration's end, not "now": a release rewritten after a crash stays identical.
-      timings: {
-        runStartedAt: new Date(run.createdAt).toISOString(),
-        runFinishedAt: new Date(lastFinishedAt).toISOString(),
-        stageDurationsMs,
-      },
-      versions: await readReleaseVersions(),
-      seedFormat:
-        config.seed.format === 'auto' ? await detectSeedFormat(config.seed.path) : config.seed.format,
-    });
+    const versions = await readReleaseVersions();
+    const seedFormat =
+      config.seed.format === 'auto' ? await detectSeedFormat(config.seed.path) : config.seed.format;
+    // PARLEY_FAULT_KILL_DURING_RELEASE (tests only) kills the process part-way through this write.
+    await withReleaseFaultHook(folder.root, () =>
+      writeRelease({
+        runFolder: folder.root,
+        runId: run.id,
+        config,
+        iterations,
+        usage,
+        // The last iteration's end, not "now": a release rewritten after a crash stays identical.
+        timings: {
+          runStartedAt: new Date(run.createdAt).toISOString(),
+          runFinishedAt: new Date(lastFinishedAt).toISOString(),
+          stageDurationsMs,
+        },
+        versions,
+        seedFormat,
+      }),
+    );
   };
 }

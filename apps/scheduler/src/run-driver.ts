@@ -14,6 +14,7 @@ import { bestOfIteration } from './example-pool';
 import { fanOutIteration, sleep } from './iteration-fan-out';
 import { planIteration } from './iteration-plan';
 import { RunFolder } from './run-folder';
+import { isTransientRedisError } from './transient-redis-error';
 
 /** What a run needs before its first iteration: its pairs and the seed example pool. */
 export interface PreparedRun {
@@ -44,9 +45,27 @@ export interface RunDriverDependencies {
  * is idempotent, so a restarted scheduler simply drives the run again.
  */
 export async function driveRun(runId: string, dependencies: RunDriverDependencies): Promise<void> {
-  const { store, logger } = dependencies;
+  const log = dependencies.logger.child({ run: runId });
+  try {
+    await drive(runId, dependencies, log);
+  } catch (error) {
+    if (isTransientRedisError(error)) {
+      // Redis went away mid-step (a restart, a failover): the run's state is in Redis and every
+      // step is idempotent, so it is left as it is and driven again from the next poll on.
+      // Failing it here used to end a run for good on a two-second Redis restart.
+      log.warn({ err: error }, 'run-interrupted');
+      return;
+    }
+    log.error({ err: error }, 'run-failed');
+    await dependencies.store
+      .setStatus(runId, 'failed', { error: (error as Error).message, finishedAt: Date.now() })
+      .catch((statusError: unknown) => log.error({ err: statusError }, 'run-status-not-saved'));
+  }
+}
+
+async function drive(runId: string, dependencies: RunDriverDependencies, log: Logger): Promise<void> {
+  const { store } = dependencies;
   const pollMs = dependencies.pollMs ?? 200;
-  const log = logger.child({ run: runId });
   let run = await store.getRun(runId);
   if (!run || TERMINAL_STATUSES.has(run.status)) return;
   const config = await store.getConfig(runId);
@@ -67,70 +86,65 @@ export async function driveRun(runId: string, dependencies: RunDriverDependencie
     return !dependencies.holdsLease() || !current || TERMINAL_STATUSES.has(current.status);
   };
 
-  try {
-    if (run.status === 'pending') await store.setStatus(runId, 'running', { phase: 'prepare' });
-    if (await finishIfCancelled()) return;
-    const prepared = await dependencies.prepare(run, config, folder);
-    if ((await store.getExamplePool(runId, 1)) === undefined) {
-      await store.setExamplePool(runId, 1, prepared.seedPool.slice(0, config.examplePool.size));
-    }
-    if (prepared.pairs.length === 0) throw new Error('no profile pairs to generate for');
+  if (run.status === 'pending') await store.setStatus(runId, 'running', { phase: 'prepare' });
+  if (await finishIfCancelled()) return;
+  const prepared = await dependencies.prepare(run, config, folder);
+  if ((await store.getExamplePool(runId, 1)) === undefined) {
+    await store.setExamplePool(runId, 1, prepared.seedPool.slice(0, config.examplePool.size));
+  }
+  if (prepared.pairs.length === 0) throw new Error('no profile pairs to generate for');
 
-    for (let iteration = Math.max(1, run.iteration); iteration <= config.iterations; iteration++) {
-      if (await finishIfCancelled()) return;
-      await store.update(runId, { iteration, phase: 'iteration' });
-      const plan = planIteration(prepared.pairs, iteration, config.pairs);
-      await store.initIteration(runId, iteration, plan.length);
-      if ((await store.getExamplePool(runId, iteration)) === undefined) {
-        // The scheduler died between closing the last iteration and storing its pool.
-        await store.setExamplePool(
-          runId,
-          iteration,
-          await bestOfIteration(folder.acceptedLines(iteration - 1), config.examplePool.size),
-        );
-      }
-      log.info({ iteration, pairs: plan.length }, 'iteration-started');
-      await fanOutIteration({
-        store,
-        flowProducer: dependencies.flowProducer,
-        settleQueue: dependencies.settleQueue,
+  for (let iteration = Math.max(1, run.iteration); iteration <= config.iterations; iteration++) {
+    if (await finishIfCancelled()) return;
+    await store.update(runId, { iteration, phase: 'iteration' });
+    const plan = planIteration(prepared.pairs, iteration, config.pairs);
+    await store.initIteration(runId, iteration, plan.length);
+    if ((await store.getExamplePool(runId, iteration)) === undefined) {
+      // The scheduler died between closing the last iteration and storing its pool.
+      await store.setExamplePool(
         runId,
         iteration,
-        pairs: plan,
-        candidatesPerPair: config.candidatesPerPair,
-        chunkSize: config.concurrency.chunkSize,
-        shouldStop: stopRequested,
-      });
-      while ((await store.settledCount(runId, iteration)) < plan.length) {
-        if (await stopRequested()) break;
-        await sleep(pollMs);
-      }
-      if (await finishIfCancelled()) return;
-      await store.finishIteration(runId, iteration);
-      const pool = await bestOfIteration(folder.acceptedLines(iteration), config.examplePool.size);
-      // An iteration that accepted nothing keeps the previous pool rather than starving the Generator.
-      const previous = (await store.getExamplePool(runId, iteration)) ?? [];
-      await store.setExamplePool(runId, iteration + 1, pool.length > 0 ? pool : previous);
-      if (dependencies.afterIteration) {
-        await store.update(runId, { phase: 'evaluation' });
-        await dependencies
-          .afterIteration(run, config, folder, iteration)
-          .catch((error) => log.warn({ err: error, iteration }, 'iteration-evaluation-failed'));
-      }
-      const counters = await store.iterationCounters(runId, iteration);
-      log.info({ ...counters, experts: undefined }, 'iteration-finished');
+        await bestOfIteration(folder.acceptedLines(iteration - 1), config.examplePool.size),
+      );
     }
-
-    await store.setStatus(runId, 'releasing', { phase: 'release' });
-    run = (await store.getRun(runId))!;
-    await dependencies.release(run, config, folder);
-    await store.setStatus(runId, 'completed', { phase: 'done', finishedAt: Date.now() });
-    await store.compactRun(runId, config.iterations);
-    log.info('run-completed');
-  } catch (error) {
-    log.error({ err: error }, 'run-failed');
-    await store.setStatus(runId, 'failed', { error: (error as Error).message, finishedAt: Date.now() });
+    log.info({ iteration, pairs: plan.length }, 'iteration-started');
+    await fanOutIteration({
+      store,
+      flowProducer: dependencies.flowProducer,
+      settleQueue: dependencies.settleQueue,
+      runId,
+      iteration,
+      pairs: plan,
+      candidatesPerPair: config.candidatesPerPair,
+      chunkSize: config.concurrency.chunkSize,
+      shouldStop: stopRequested,
+    });
+    while ((await store.settledCount(runId, iteration)) < plan.length) {
+      if (await stopRequested()) break;
+      await sleep(pollMs);
+    }
+    if (await finishIfCancelled()) return;
+    await store.finishIteration(runId, iteration);
+    const pool = await bestOfIteration(folder.acceptedLines(iteration), config.examplePool.size);
+    // An iteration that accepted nothing keeps the previous pool rather than starving the Generator.
+    const previous = (await store.getExamplePool(runId, iteration)) ?? [];
+    await store.setExamplePool(runId, iteration + 1, pool.length > 0 ? pool : previous);
+    if (dependencies.afterIteration) {
+      await store.update(runId, { phase: 'evaluation' });
+      await dependencies
+        .afterIteration(run, config, folder, iteration)
+        .catch((error) => log.warn({ err: error, iteration }, 'iteration-evaluation-failed'));
+    }
+    const counters = await store.iterationCounters(runId, iteration);
+    log.info({ ...counters, experts: undefined }, 'iteration-finished');
   }
+
+  await store.setStatus(runId, 'releasing', { phase: 'release' });
+  run = (await store.getRun(runId))!;
+  await dependencies.release(run, config, folder);
+  await store.setStatus(runId, 'completed', { phase: 'done', finishedAt: Date.now() });
+  await store.compactRun(runId, config.iterations);
+  log.info('run-completed');
 }
 
 /** Reads a run's pairs.jsonl (written by prepare). */

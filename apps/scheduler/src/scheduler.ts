@@ -1,12 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { createRedisConnection, QUEUE_NAMES, RunStore, TERMINAL_STATUSES } from '@parley/core';
+import {
+  createRedisConnection,
+  jobLockMs,
+  QUEUE_NAMES,
+  RunStore,
+  settleJobDataSchema,
+  TERMINAL_STATUSES,
+} from '@parley/core';
 import { FlowProducer, type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { recoverFailedSettles } from './failed-settle-sweeper';
 import { LineAppender } from './line-appender';
 import { SETTLE_ATTEMPTS } from './pair-flow';
 import { driveRun, type RunDriverDependencies } from './run-driver';
-import { processSettle } from './settle-processor';
+import { processSettle, settleAsFailed } from './settle-processor';
+
+/** How often a scheduler looks for settle jobs BullMQ failed without running (see recoverFailedSettles). */
+const SETTLE_SWEEP_MS = 5_000;
 
 export interface SchedulerOptions {
   prefix: string;
@@ -22,6 +33,11 @@ export interface SchedulerOptions {
   pollMs?: number;
   /** Lease on a run; another scheduler takes over after it lapses. @defaultValue PARLEY_LEASE_MS or 15000 */
   leaseMs?: number;
+  /**
+   * Lock of the settle jobs this scheduler takes: after a crash, another scheduler retakes them
+   * within twice this. @defaultValue PARLEY_JOB_LOCK_MS or 30000
+   */
+  lockMs?: number;
   /** Drive only this run (embedded mode); otherwise every unfinished run. */
   onlyRun?: string;
 }
@@ -52,22 +68,40 @@ export class Scheduler {
     };
     this.redis = createRedisConnection({ url: options.redisUrl });
     this.blocking = createRedisConnection({ url: options.redisUrl, role: 'blocking' });
+    // Without a listener ioredis prints "Unhandled error event" with a stack for every failed
+    // reconnect while Redis restarts; they reconnect by themselves, so a warning is enough.
+    for (const connection of [this.redis, this.blocking])
+      connection.on('error', (error) => options.logger.warn({ err: error }, 'redis-error'));
     this.store = new RunStore(this.redis, options.prefix);
     this.flowProducer = new FlowProducer({ connection: this.redis, prefix: options.prefix });
     this.settleQueue = new Queue(QUEUE_NAMES.settle, { connection: this.redis, prefix: options.prefix });
+    const lockMs = jobLockMs(options.lockMs);
     this.settleWorker = new Worker(QUEUE_NAMES.settle, (job) => this.settle(job), {
       connection: this.blocking,
       prefix: options.prefix,
       concurrency: options.settleConcurrency ?? 32,
+      lockDuration: lockMs,
+      stalledInterval: lockMs,
     });
     this.settleWorker.on('error', (error) => options.logger.error({ err: error }, 'settle-worker-error'));
   }
 
   start(): void {
     const pollMs = this.options.pollMs ?? 500;
+    let lastSweep = 0;
     const tick = async () => {
       try {
         await this.claimRuns();
+        if (Date.now() - lastSweep >= SETTLE_SWEEP_MS) {
+          lastSweep = Date.now();
+          await recoverFailedSettles({
+            settleQueue: this.settleQueue,
+            store: this.store,
+            appender: this.appender,
+            logger: this.options.logger,
+            onlyRun: this.options.onlyRun,
+          });
+        }
       } catch (error) {
         this.options.logger.error({ err: error }, 'scheduler-poll-failed');
       }
@@ -121,14 +155,19 @@ export class Scheduler {
         release: this.options.release,
         afterIteration: this.options.afterIteration,
         holdsLease: () => !this.closed && this.leases.get(run.id) === true,
-      }).finally(async () => {
-        this.driving.delete(run.id);
-        this.leases.delete(run.id);
-        await this.store.releaseLease(run.id, this.id).catch(() => undefined);
-        const finished = await this.store.getRun(run.id).catch(() => undefined);
-        if (finished && TERMINAL_STATUSES.has(finished.status))
-          await this.appender.closeUnder(finished.runFolder);
-      });
+      })
+        .finally(async () => {
+          this.driving.delete(run.id);
+          this.leases.delete(run.id);
+          await this.store.releaseLease(run.id, this.id).catch(() => undefined);
+          const finished = await this.store.getRun(run.id).catch(() => undefined);
+          if (finished && TERMINAL_STATUSES.has(finished.status))
+            await this.appender.closeUnder(finished.runFolder);
+        })
+        // Nothing may escape as an unhandled rejection: that would end the whole process.
+        .catch((error: unknown) =>
+          this.options.logger.error({ err: error, run: run.id }, 'run-cleanup-failed'),
+        );
       this.driving.set(run.id, driving);
     }
   }
@@ -147,11 +186,19 @@ export class Scheduler {
     try {
       return await processSettle(job, this.store, this.appender);
     } catch (error) {
-      // On the last attempt the pair is settled as failed rather than blocking its iteration.
+      // On the last attempt the pair is settled as failed rather than blocking its iteration,
+      // with a line saying why (it used to be counted failed in Redis but absent from the release).
       if (job.attemptsMade + 1 >= SETTLE_ATTEMPTS) {
-        const { runId, iteration, pairId } = job.data as { runId: string; iteration: number; pairId: string };
         this.options.logger.error({ err: error, jobId: job.id }, 'settle-gave-up');
-        await this.store.settlePair(runId, iteration, pairId, 'failed', {});
+        const data = settleJobDataSchema.safeParse(job.data);
+        if (data.success) {
+          await settleAsFailed(
+            this.store,
+            this.appender,
+            data.data,
+            `persisting failed: ${(error as Error).message}`,
+          );
+        }
         return 'failed to persist';
       }
       throw error;

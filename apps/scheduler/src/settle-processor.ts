@@ -3,6 +3,7 @@ import {
   type RejectedCandidate,
   type RunStore,
   type SelectResult,
+  type SettleJobData,
   selectResultSchema,
   settleJobDataSchema,
 } from '@parley/core';
@@ -35,6 +36,42 @@ export async function processSettle(job: Job, store: RunStore, appender: LineApp
   ];
   await store.settlePair(data.runId, data.iteration, data.pairId, result.outcome, countExperts(verdicts));
   return result.outcome;
+}
+
+/**
+ * Settles a pair whose outcome could not be persisted (its settle job ran out of attempts, or
+ * BullMQ failed it without running it): a `failed` line with the reason, then the settled mark,
+ * so the pair is accounted for in the release and its iteration cannot wait forever. If the
+ * line cannot be written (the disk is what failed) the mark still lands and the error is
+ * thrown after it.
+ */
+export async function settleAsFailed(
+  store: RunStore,
+  appender: LineAppender,
+  data: SettleJobData,
+  reason: string,
+): Promise<void> {
+  const run = await store.getRun(data.runId);
+  if (!run || run.status === 'cancelled' || run.cancelRequested) return;
+  if (await store.isSettled(data.runId, data.iteration, data.pairId)) return;
+  const line: RejectedCandidate = {
+    run: data.runId,
+    iteration: data.iteration,
+    pair: data.pairId,
+    candidate: null,
+    outcome: 'failed',
+    expert: 'settle',
+    reason,
+    verdicts: [],
+  };
+  let appendError: unknown;
+  try {
+    await appender.append(new RunFolder(run.runFolder).rejectedLines(data.iteration), [line]);
+  } catch (error) {
+    appendError = error;
+  }
+  await store.settlePair(data.runId, data.iteration, data.pairId, 'failed', {});
+  if (appendError) throw appendError;
 }
 
 async function selectOutcome(

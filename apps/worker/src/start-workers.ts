@@ -1,4 +1,4 @@
-import { createRedisConnection, QUEUE_NAMES } from '@parley/core';
+import { createRedisConnection, jobLockMs, QUEUE_NAMES } from '@parley/core';
 import { type Job, type Processor, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { withErrorMapping } from './map-error';
@@ -7,6 +7,7 @@ import { processGenerate } from './processors/generate-processor';
 import { processPersonas } from './processors/personas-processor';
 import { processSelect } from './processors/select-processor';
 import type { RunServices } from './run-services';
+import { shareAbortSignal } from './shared-abort-signal';
 
 export interface WorkerPoolOptions {
   /** Hash-tagged key prefix shared with the scheduler (see keyPrefix). */
@@ -18,6 +19,12 @@ export interface WorkerPoolOptions {
   servicesFor: (runId: string) => Promise<RunServices>;
   /** Concurrent jobs per queue in this process. */
   concurrency: { generate: number; critique: number; select: number; personas: number };
+  /**
+   * How long a job stays locked to this process without a renewal. A crashed process's active
+   * jobs go back to the queue after at most twice this (lock lapse + stalled check).
+   * @defaultValue PARLEY_JOB_LOCK_MS or 30000 (BullMQ's default)
+   */
+  lockMs?: number;
 }
 
 export interface WorkerPool {
@@ -32,6 +39,9 @@ export interface WorkerPool {
 /** Starts the BullMQ workers for the LLM-bound queues (generate, critique, select, personas) in this process. */
 export function startWorkers(options: WorkerPoolOptions): WorkerPool {
   const connection = createRedisConnection({ url: options.redisUrl, role: 'blocking' });
+  // The stalled check runs as often as a lock lasts, so a dead worker's jobs are retaken within
+  // two lock periods instead of BullMQ's fixed 30 s check.
+  const lockMs = jobLockMs(options.lockMs);
   const make = (queueName: string, concurrency: number, body: Processor): Worker => {
     const worker = new Worker(
       queueName,
@@ -39,7 +49,7 @@ export function startWorkers(options: WorkerPoolOptions): WorkerPool {
         const log = options.logger.child({ queue: queueName, jobId: job.id, attempt: job.attemptsMade + 1 });
         const started = performance.now();
         try {
-          const result = await withErrorMapping(() => body(job, token, signal));
+          const result = await withErrorMapping(() => body(job, token, shareAbortSignal(signal)));
           log.debug({ ms: Math.round(performance.now() - started) }, 'job-completed');
           return result;
         } catch (error) {
@@ -47,7 +57,14 @@ export function startWorkers(options: WorkerPoolOptions): WorkerPool {
           throw error;
         }
       },
-      { connection, prefix: options.prefix, concurrency, autorun: true },
+      {
+        connection,
+        prefix: options.prefix,
+        concurrency,
+        autorun: true,
+        lockDuration: lockMs,
+        stalledInterval: lockMs,
+      },
     );
     worker.on('error', (error) => options.logger.error({ err: error, queue: queueName }, 'worker-error'));
     return worker;

@@ -9,6 +9,8 @@ export interface WorkerProcessOptions {
   logger: Logger;
   concurrency: { generate: number; critique: number; select: number; personas: number };
   environment?: NodeJS.ProcessEnv;
+  /** Job lock of the queue workers (see WorkerPoolOptions.lockMs). @defaultValue PARLEY_JOB_LOCK_MS or 30000 */
+  lockMs?: number;
 }
 
 export interface RunningWorkers {
@@ -34,6 +36,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): RunningWorker
     logger: options.logger,
     servicesFor: services.servicesFor,
     concurrency: options.concurrency,
+    lockMs: options.lockMs,
   });
   return {
     pool,

@@ -1,0 +1,21 @@
+import type { Scenario } from '../scenario';
+import { badInput } from './bad-input';
+import { hostileContent } from './hostile-content';
+import { load } from './load';
+import { providerFaults } from './provider-faults';
+import { redisRestart } from './redis-restart';
+import { schedulerCrash } from './scheduler-crash';
+import { secrets } from './secrets';
+import { workerCrash } from './worker-crash';
+
+/** Every scenario, in table order. */
+export const SCENARIOS: Scenario[] = [
+  workerCrash,
+  schedulerCrash,
+  redisRestart,
+  providerFaults,
+  badInput,
+  hostileContent,
+  secrets,
+  load,
+];
