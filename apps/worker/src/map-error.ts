@@ -8,9 +8,8 @@ import { UnrecoverableError } from 'bullmq';
  */
 export function toBullmqError(error: unknown): Error {
   if (error instanceof ParleyError && !error.isRetryable) {
-    const unrecoverable = new UnrecoverableError(`${error.code}: ${error.message}`);
-    unrecoverable.cause = error;
-    return unrecoverable;
+    // No `cause`: its message would be logged a second time after this one.
+    return new UnrecoverableError(`${error.code}: ${error.message}`);
   }
   return error instanceof Error ? error : new Error(String(error));
 }

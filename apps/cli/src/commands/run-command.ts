@@ -72,7 +72,11 @@ export function registerRunCommand(program: Command): void {
 
 async function detach(job: string, options: RunOptions): Promise<void> {
   const config = resolveJobPaths(await loadRunConfig(job), job);
-  await preflightJob(config, { requireSimulatorUrl: true, baseDirectory: path.dirname(path.resolve(job)) });
+  await preflightJob(config, {
+    requireSimulatorUrl: true,
+    jobFile: job,
+    baseDirectory: path.dirname(path.resolve(job)),
+  });
   const redis = createRedisConnection({ extra: { maxRetriesPerRequest: 1, retryStrategy: () => null } });
   redis.on('error', () => {});
   try {

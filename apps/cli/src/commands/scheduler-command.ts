@@ -46,6 +46,8 @@ export function registerSchedulerCommand(program: Command): void {
         logger.info({ url: dashboard.url, protected: dashboard.protected }, 'dashboard-started');
       }
       const redis = createRedisConnection();
+      // ioredis reconnects by itself; without a listener it prints a stack per failed attempt.
+      redis.on('error', (error) => logger.warn({ err: error }, 'redis-error'));
       const store = new RunStore(redis, prefix);
       const scheduler = new Scheduler({
         prefix,

@@ -72,7 +72,11 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<Embedded
     options.logger ?? createLogger({ name: 'parley', level: environment.PARLEY_LOG_LEVEL ?? 'warn' });
   const config = resolveJobPaths(await loadRunConfig(options.jobFile), options.jobFile);
   const withSimulator = needsInProcessSimulator(config, environment);
-  await preflightJob(config, { environment, baseDirectory: path.dirname(path.resolve(options.jobFile)) });
+  await preflightJob(config, {
+    environment,
+    jobFile: options.jobFile,
+    baseDirectory: path.dirname(path.resolve(options.jobFile)),
+  });
 
   const redisHandle = await findOrSpawnRedis(environment);
   let simulator: RunningSimulator | undefined;

@@ -89,6 +89,7 @@ export async function submitJob(body: unknown, options: JobSubmissionOptions): P
       environment: options.environment,
       simulatorUrl,
       requireSimulatorUrl: true,
+      jobFile,
       baseDirectory: path.dirname(jobFile),
     });
   } catch (error) {
