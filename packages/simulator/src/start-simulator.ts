@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import { ConfigError, hashString, ParleyError, uniformFrom } from '@parley/core';
 import { countAnthropicTokens, handleAnthropicMessages } from './anthropic-handlers';
 import { AttemptCounter } from './attempt-counter';
+import { hashBodyTwice } from './body-hashes';
 import type { ModelRequestContext, ModelResponse } from './model-request-context';
 import {
   handleOpenaiChat,
@@ -132,8 +133,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   ): void => {
     const flavour = route.flavour;
     sequence++;
-    const low = hashString(rawBody, hashString(routeKey));
-    const high = hashString(rawBody, 0x2545f491);
+    const [low, high] = hashBodyTwice(rawBody, hashString(routeKey), 0x2545f491);
     const requestId = `${sequence.toString(36).padStart(6, '0')}${low.toString(36)}`;
     const idHeaders: Record<string, string> =
       flavour === 'anthropic'

@@ -45,8 +45,12 @@ export interface RunCallRequest<T> {
   stage?: string;
   runId?: string;
   signal?: AbortSignal;
-  /** Before the call: estimated input tokens and the most output tokens it may produce. */
-  estimate: TokenUsage;
+  /**
+   * Before the call: estimated input tokens and the most output tokens it may produce. A
+   * function is called only when a token limit or the run budget needs the figure: counting a
+   * long prompt's tokens costs more CPU than the rest of the middleware together.
+   */
+  estimate: TokenUsage | (() => TokenUsage);
   execute(attempt: TransportAttempt): Promise<{ value: T; usage: TokenUsage }>;
 }
 
@@ -76,10 +80,11 @@ export class ModelCallRunner {
     const stage = request.stage ?? UNSPECIFIED_STAGE;
     const logger = services.logger?.child({ model: binding.name, stage });
     const started = Date.now();
+    const estimate = this.estimateOf(request);
     const reservation = await services.budgetGuard
       .reserve(runId, services.budget, {
-        tokens: request.estimate.inputTokens + request.estimate.outputTokens,
-        costUsd: costOf(request.estimate, binding.price),
+        tokens: estimate.inputTokens + estimate.outputTokens,
+        costUsd: costOf(estimate, binding.price),
       })
       .catch((error: unknown) => {
         logger?.warn({ err: error }, 'llm call refused by the run budget');
@@ -96,8 +101,8 @@ export class ModelCallRunner {
             binding.limiterId,
             binding.limits,
             {
-              inputTokens: request.estimate.inputTokens,
-              outputTokens: request.estimate.outputTokens,
+              inputTokens: estimate.inputTokens,
+              outputTokens: estimate.outputTokens,
               leaseMs: binding.timeoutMs + services.limiter.options.leaseMarginMs,
             },
             request.signal,
@@ -163,6 +168,19 @@ export class ModelCallRunner {
       ]);
       throw error;
     }
+  }
+
+  /** The request's estimate, computed only when a token limit or the budget reads it. */
+  private estimateOf(request: RunCallRequest<unknown>): TokenUsage {
+    if (typeof request.estimate !== 'function') return request.estimate;
+    const { limits } = this.binding;
+    const { budget } = this.services;
+    const needed =
+      limits.inputTokensPerMinute !== undefined ||
+      limits.outputTokensPerMinute !== undefined ||
+      budget.maxTokens !== undefined ||
+      budget.maxCostUsd !== undefined;
+    return needed ? request.estimate() : { inputTokens: 0, outputTokens: 0 };
   }
 
   /**

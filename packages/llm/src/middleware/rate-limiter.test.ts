@@ -138,3 +138,32 @@ describe('RateLimiter', () => {
     );
   });
 });
+
+describe('RateLimiter within one process', () => {
+  it('hands a released slot to a waiting caller at once, not at its next poll', async () => {
+    // A poll interval far longer than the test: only the local wake-up can make it fast.
+    const limiter = new RateLimiter(testRedis.redis, testRedis.prefix, { pollIntervalMs: 5_000 });
+    const id = nextId();
+    const started = Date.now();
+    await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const permit = await limiter.acquire(id, { maxConcurrency: 2 }, lease);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await limiter.release(id, permit, { kind: 'ok', inputTokens: 0, outputTokens: 0 });
+      }),
+    );
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect((await limiter.state(id)).inFlight).toBe(0);
+  });
+
+  it('skips the release script for a call that held no share', async () => {
+    const limiter = new RateLimiter(testRedis.redis, testRedis.prefix);
+    const id = nextId();
+    const permit = await limiter.acquire(id, {}, lease);
+    expect(permit.releaseNeeded).toBe(false);
+    expect(await limiter.release(id, permit, { kind: 'ok', inputTokens: 1, outputTokens: 1 })).toBe(1);
+    const limited = await limiter.acquire(id, { maxConcurrency: 1 }, lease);
+    expect(limited.releaseNeeded).toBe(true);
+    await limiter.release(id, limited, { kind: 'ok', inputTokens: 0, outputTokens: 0 });
+  });
+});
