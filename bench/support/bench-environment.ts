@@ -76,6 +76,7 @@ export async function startBenchEnvironment(options: BenchEnvironmentOptions): P
     sampler,
   });
   await waitForWorkers(redis.url, namespace, options.workers);
+  await sampler.restartCpu();
   redis.startSampling();
   sampler.start();
   return {

@@ -1,9 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort } from './free-port';
+import { spawnRedisServer } from '../../apps/cli/src/embedded/embedded-redis';
 
 /** A redis-server of the benchmark's own: fresh, so its memory figures belong to one scenario. */
 export interface BenchRedis {
@@ -18,48 +14,12 @@ export interface BenchRedis {
   close(): Promise<void>;
 }
 
-/**
- * Starts `redis-server` on a free loopback port with no persistence and `noeviction` (the
- * policy BullMQ requires), in a temp folder removed on close.
- */
+/** Starts a redis-server of its own (see spawnRedisServer) and samples its memory. */
 export async function startBenchRedis(): Promise<BenchRedis> {
-  const port = await freePort();
-  const folder = await mkdtemp(path.join(os.tmpdir(), 'parley-bench-redis-'));
-  const child: ChildProcess = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      folder,
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--maxmemory-policy',
-      'noeviction',
-    ],
-    { stdio: 'ignore' },
-  );
-  const url = `redis://127.0.0.1:${port}`;
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const server = await spawnRedisServer();
+  const client = new Redis(server.url, { maxRetriesPerRequest: 1 });
   client.on('error', () => {});
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await client.connect();
-      await client.ping();
-      break;
-    } catch (error) {
-      if (attempt > 100) {
-        child.kill('SIGKILL');
-        throw new Error(`redis-server on port ${port} did not start: ${(error as Error).message}`);
-      }
-      client.disconnect();
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  await client.ping();
   let sampledBytes = 0;
   let timer: NodeJS.Timeout | undefined;
   const memory = async (): Promise<Record<string, number>> => {
@@ -72,8 +32,8 @@ export async function startBenchRedis(): Promise<BenchRedis> {
     return fields;
   };
   return {
-    url,
-    pid: child.pid!,
+    url: server.url,
+    pid: server.pid!,
     memory,
     startSampling(intervalMs = 200) {
       const sample = async () => {
@@ -93,10 +53,7 @@ export async function startBenchRedis(): Promise<BenchRedis> {
     async close() {
       clearInterval(timer);
       client.disconnect();
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-      await rm(folder, { recursive: true, force: true });
+      await server.close();
     },
   };
 }

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort } from './free-port';
+import { freePort } from '../../apps/cli/src/embedded/embedded-redis';
 
 export interface RedisServerOptions {
   /** Append-only file on, fsynced as `appendfsync` says. @defaultValue true */

@@ -1,8 +1,8 @@
 import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { freePort } from '../../apps/cli/src/embedded/embedded-redis';
 import { ChaosCluster } from '../harness/chaos-cluster';
 import { type ChaosJob, writeChaosJob } from '../harness/chaos-job';
-import { freePort } from '../harness/free-port';
 import { runScenario, ScenarioRow } from '../harness/scenario-row';
 import type { Scenario } from '../scenario';
 

@@ -8,6 +8,8 @@ import { Redis } from 'ioredis';
 
 export interface EmbeddedRedis {
   url: string;
+  /** Process id of a spawned server (for memory measurements); absent for one found running. */
+  pid?: number;
   /** How it was found: the REDIS_URL, the default local server, or one spawned for this run. */
   source: 'REDIS_URL' | 'local' | 'spawned';
   close(): Promise<void>;
@@ -28,10 +30,14 @@ export async function findOrSpawnRedis(environment: NodeJS.ProcessEnv = process.
   }
   if (await answers(DEFAULT_REDIS_URL))
     return { url: DEFAULT_REDIS_URL, source: 'local', close: async () => {} };
-  return spawnRedis();
+  return spawnRedisServer();
 }
 
-async function spawnRedis(): Promise<EmbeddedRedis> {
+/**
+ * Starts `redis-server` from PATH on a free loopback port, without persistence and with
+ * `noeviction` (the policy BullMQ requires), in a temp folder removed on close.
+ */
+export async function spawnRedisServer(): Promise<EmbeddedRedis> {
   const port = await freePort();
   const folder = await mkdtemp(path.join(os.tmpdir(), 'parley-redis-'));
   const child: ChildProcess = spawn(
@@ -81,6 +87,7 @@ async function spawnRedis(): Promise<EmbeddedRedis> {
   }
   return {
     url,
+    pid: child.pid,
     source: 'spawned',
     async close() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -109,7 +116,8 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
