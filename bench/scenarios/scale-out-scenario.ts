@@ -24,7 +24,7 @@ export const scaleOutScenario: Scenario = {
   title: 'Scale-out: 1 → 2 worker processes (200 ms, 16 per queue per process)',
   async run(context) {
     const startedAt = new Date();
-    const pairs = context.quick ? 120 : 800;
+    const pairs = context.quick ? 120 : 1_200;
     const points: ScaleOutPoint[] = [];
     for (const workers of [1, 2]) {
       const folder = path.join(context.folder, `${workers}-workers`);
