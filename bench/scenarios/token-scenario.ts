@@ -50,7 +50,7 @@ export const tokenScenario: Scenario = {
       const warmUp = await writeBenchJob({
         name: 'tokens-warm-up',
         folder: context.folder,
-        pairs: context.quick ? 20 : 40,
+        pairs: context.quick ? 20 : 150,
         critic: 'cascade',
         concurrency: 32,
       });
@@ -118,7 +118,7 @@ export const tokenScenario: Scenario = {
       }),
       notes: [
         'Tokens are the simulator’s counts (input + output) over every call of the run, divided by the accepted conversations.',
-        `The panel always runs offline filters before LLM ones and stops a candidate at its first failed filter, so a "no cascade" panel cannot be configured; the cascade's saving is measured against the paper's panel (LLM filters only). On the simulator's text the offline filters rejected ${offlineRejected} of ${cascade.pairs * 2} candidates, so their saving here is what those rejections spared; on real model output, which fails structure and repetition checks more often, it is larger.`,
+        `The panel always runs offline filters before LLM ones and stops a candidate at its first failed filter, so a "no cascade" panel cannot be configured; the cascade is measured against the paper's panel (LLM filters only). On the simulator's text the offline filters rejected ${offlineRejected} of ${cascade.pairs * 2} candidates: ${offlineRejected === 0 ? 'the cascade saves nothing here, and its difference from the paper’s panel is run-to-run variation (each run has its own ids, so its own prompts and verdicts)' : 'each rejection spared that candidate’s LLM filter calls and its place in the vote'}. Real model output fails the structure and repetition checks more often, and every candidate they stop saves its two LLM filter calls and, when its pair is left with one survivor, the whole vote.`,
         'Rubric panels replace the 10 pairwise calls per pair (5 FED policies × both orders for 2 finalists) with one batched call, whose prompt holds both candidates.',
       ],
     };
