@@ -162,6 +162,18 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     const run = await waitFor('the run to be created', async () => created, 20_000);
     expect(runDashboardUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
 
+    // "During" must not race the run: as soon as iteration 1 settles a pair, the test (acting as
+    // an operator with its own queue handle) pauses the generate queue. The later iterations
+    // still need generate jobs, so the run cannot finish until the test resumes the queue.
+    const generateQueue = new Queue(QUEUE_NAMES.generate, { connection: redis, prefix });
+    cleanups.push(() => generateQueue.close());
+    await waitFor(
+      'a settled pair in iteration 1',
+      async () => (await store.settledCount(run.id, 1)) > 0,
+      30_000,
+    );
+    await generateQueue.pause();
+
     const context = await launch(await mkdtemp(path.join(os.tmpdir(), 'parley-chromium-')));
     cleanups.push(() => context.close());
     const page = await context.newPage();
@@ -215,7 +227,7 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
 
     // A write action in read-only mode is refused, and nothing changed.
     const refused = await board.evaluate(async () => {
-      const pause = await fetch('api/queues/generate/pause', { method: 'PUT' });
+      const pause = await fetch('api/queues/critique/pause', { method: 'PUT' });
       const add = await fetch('api/queues/generate/add', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -224,13 +236,15 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
       return [pause.status, add.status];
     });
     expect(refused).toEqual([405, 405]);
-    const generateQueue = new Queue(QUEUE_NAMES.generate, { connection: redis, prefix });
-    cleanups.push(() => generateQueue.close());
-    expect(await generateQueue.isPaused()).toBe(false);
+    const critiqueQueue = new Queue(QUEUE_NAMES.critique, { connection: redis, prefix });
+    cleanups.push(() => critiqueQueue.close());
+    expect(await critiqueQueue.isPaused()).toBe(false);
+    expect(await generateQueue.count()).toBeGreaterThan(0); // the held jobs wait in the paused queue
     // The read-only board offers no pause button either.
     expect(await board.getByRole('button', { name: /pause/i }).count()).toBe(0);
 
     // --- after the run -------------------------------------------------------------------------
+    await generateQueue.resume();
     const result = await running;
     expect(result.run.status).toBe('completed');
     // The run's own dashboard closed with it; the standalone one stays.
