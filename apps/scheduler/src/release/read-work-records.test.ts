@@ -3,16 +3,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readWorkRecords } from './read-work-records';
+import { ReleaseSpool } from './release-spool';
 
 let runFolder: string;
 let work: string;
+let spool: ReleaseSpool;
 
 beforeEach(async () => {
   runFolder = await mkdtemp(path.join(tmpdir(), 'parley-work-'));
   work = path.join(runFolder, '.work', 'iterations');
   await mkdir(work, { recursive: true });
+  spool = await ReleaseSpool.create(path.join(runFolder, '.work'));
 });
 afterEach(async () => {
+  await spool.remove();
   await rm(runFolder, { recursive: true, force: true });
 });
 
@@ -34,9 +38,10 @@ describe('readWorkRecords', () => {
         rejected('c', 1, 'failed'),
       ].join('\n'),
     );
-    const records = await readWorkRecords(runFolder, 'r1');
+    const records = await readWorkRecords(runFolder, 'r1', spool);
+    const lines = await Promise.all(records.rejected.map(({ line }) => spool.read(line)));
     expect(
-      records.rejected.map(({ json }) => {
+      lines.map((json) => {
         const record = JSON.parse(json);
         return `${record.pair}.${record.candidate}.${record.outcome}.${record.reason}`;
       }),
@@ -60,18 +65,18 @@ describe('readWorkRecords', () => {
 
   it('reads nothing from a run without .work files', async () => {
     await rm(path.join(runFolder, '.work'), { recursive: true });
-    const records = await readWorkRecords(runFolder, 'r1');
+    const records = await readWorkRecords(runFolder, 'r1', spool);
     expect(records.accepted).toEqual([]);
     expect(records.iterations).toEqual([]);
   });
 
   it('names file and line of a record that is not valid or is in the wrong file', async () => {
     await writeFile(path.join(work, '2.rejected.jsonl'), `${rejected('a', 0, 'filtered')}\n`);
-    await expect(readWorkRecords(runFolder, 'r1')).rejects.toThrow(
+    await expect(readWorkRecords(runFolder, 'r1', spool)).rejects.toThrow(
       '.work/iterations/2.rejected.jsonl:1: says iteration 1 in the file of iteration 2',
     );
     await writeFile(path.join(work, '2.rejected.jsonl'), `${rejected('a', 0, 'exploded')}\n`);
-    await expect(readWorkRecords(runFolder, 'r1')).rejects.toThrow(
+    await expect(readWorkRecords(runFolder, 'r1', spool)).rejects.toThrow(
       /2\.rejected\.jsonl:1: not a valid record: outcome:/,
     );
   });

@@ -11,6 +11,8 @@ import {
 import type { z } from 'zod';
 import { readLines } from './read-lines';
 import { WORK_FOLDER } from './release-layout';
+import type { ReleaseSpool, SpoolLine } from './release-spool';
+import type { VerdictOutcome } from './release-statistics';
 
 /** Where the scheduler appends settled pairs while a run is in flight, relative to the run folder. */
 export const WORK_ITERATIONS_FOLDER = path.join(WORK_FOLDER, 'iterations');
@@ -36,26 +38,32 @@ export interface WorkFileStats {
   corruptLines: number;
 }
 
-/** A record (or what the release needs of it) with its JSON line as the release writes it. */
+/** What the release needs of a record in memory, and where its JSON line waits in the spool. */
 export interface WorkRecord<T> {
   record: T;
-  /** JSON.stringify of the validated record: the line, without its newline. */
-  json: string;
+  /** JSON.stringify of the validated record: the line the release writes, without its newline. */
+  line: SpoolLine;
 }
 
 /**
- * What the release needs of a rejected line besides its JSON: sort keys and verdict outcomes.
- * Rejected lines outnumber accepted ones and carry whole conversations; keeping only this
- * and the line's text keeps a large run's release in bounded memory.
+ * What the release needs of an accepted line besides its JSON: sort keys, the split key (id),
+ * and what the statistics count. The conversation itself stays in the spool.
  */
+export interface AcceptedSummary
+  extends Pick<AcceptedConversation, 'id' | 'run' | 'iteration' | 'pair' | 'candidate' | 'judgeScore'> {
+  turnCount: number;
+  verdicts: VerdictOutcome[];
+}
+
+/** What the release needs of a rejected line besides its JSON: sort keys and verdict outcomes. */
 export interface RejectedSummary
   extends Pick<RejectedCandidate, 'run' | 'iteration' | 'pair' | 'candidate' | 'outcome'> {
-  verdicts: Array<Pick<ExpertVerdict, 'expert' | 'passed'>>;
+  verdicts: VerdictOutcome[];
 }
 
 export interface WorkRecords {
   /** Distinct accepted conversations (first copy of each id), in file order. */
-  accepted: WorkRecord<AcceptedConversation>[];
+  accepted: WorkRecord<AcceptedSummary>[];
   /** Distinct rejected candidates (first copy of each run.iteration.pair.candidate + outcome). */
   rejected: WorkRecord<RejectedSummary>[];
   acceptedStats: WorkFileStats;
@@ -78,9 +86,13 @@ export function rejectedKey(
  * and at-least-once delivery leave behind (repeated lines, a truncated last line, a fragment
  * glued to the next record) and counting each. A line that parses but is not a valid record,
  * or belongs to another run or iteration, is a bug upstream and throws an InputError naming
- * file:line.
+ * file:line. Each kept record's line goes to `spool`; memory holds only its summary.
  */
-export async function readWorkRecords(runFolder: string, runId: string): Promise<WorkRecords> {
+export async function readWorkRecords(
+  runFolder: string,
+  runId: string,
+  spool: ReleaseSpool,
+): Promise<WorkRecords> {
   const folder = path.join(runFolder, WORK_ITERATIONS_FOLDER);
   let names: string[];
   try {
@@ -100,23 +112,16 @@ export async function readWorkRecords(runFolder: string, runId: string): Promise
     .sort((a, b) => a.iteration - b.iteration || a.kind.localeCompare(b.kind));
 
   const problems: string[] = [];
-  const accepted = new Map<string, WorkRecord<AcceptedConversation>>();
+  const accepted = new Map<string, WorkRecord<AcceptedSummary>>();
   const rejected = new Map<string, WorkRecord<RejectedSummary>>();
   const acceptedStats = emptyStats();
   const rejectedStats = emptyStats();
   for (const entry of files) {
-    const context = { runId, iteration: entry.iteration, runFolder, problems };
+    const context = { runId, iteration: entry.iteration, runFolder, problems, spool };
     if (entry.kind === 'accepted') {
       const schema = acceptedConversationSchema;
-      await readInto(
-        entry.file,
-        schema,
-        (record) => record.id,
-        (record) => record,
-        accepted,
-        acceptedStats,
-        context,
-      );
+      const keyOf = (record: AcceptedConversation) => record.id;
+      await readInto(entry.file, schema, keyOf, summariseAccepted, accepted, acceptedStats, context);
     } else {
       const schema = rejectedCandidateSchema;
       await readInto(entry.file, schema, rejectedKey, summariseRejected, rejected, rejectedStats, context);
@@ -148,6 +153,7 @@ interface ReadContext {
   iteration: number;
   runFolder: string;
   problems: string[];
+  spool: ReleaseSpool;
 }
 
 async function readInto<T extends { run: string; iteration: number }, S>(
@@ -206,11 +212,13 @@ async function readInto<T extends { run: string; iteration: number }, S>(
     const key = keyOf(record);
     const first = target.get(key);
     if (first === undefined) {
-      target.set(key, { record: keep(record), json });
+      target.set(key, { record: keep(record), line: context.spool.append(json) });
+      await context.spool.flushIfFull();
       stats.records += 1;
     } else {
       stats.duplicates += 1;
-      if (first.json !== json) {
+      // Repeats are rare (a redelivered settle): reading the first copy back costs little.
+      if ((await context.spool.read(first.line)) !== json) {
         stats.conflictingDuplicates += 1;
         context.problems.push(`${location}: repeats ${key} with different content; the first copy was kept`);
       }
@@ -218,12 +226,27 @@ async function readInto<T extends { run: string; iteration: number }, S>(
   }
 }
 
+function summariseAccepted(record: AcceptedConversation): AcceptedSummary {
+  const { id, run, iteration, pair, candidate, judgeScore } = record;
+  return {
+    id,
+    run,
+    iteration,
+    pair,
+    candidate,
+    judgeScore,
+    turnCount: record.turns.length,
+    verdicts: verdictOutcomes(record.verdicts),
+  };
+}
+
 function summariseRejected(record: RejectedCandidate): RejectedSummary {
   const { run, iteration, pair, candidate, outcome } = record;
-  const verdicts = record.verdicts.map(({ expert, passed }) =>
-    passed === undefined ? { expert } : { expert, passed },
-  );
-  return { run, iteration, pair, candidate, outcome, verdicts };
+  return { run, iteration, pair, candidate, outcome, verdicts: verdictOutcomes(record.verdicts) };
+}
+
+function verdictOutcomes(verdicts: readonly ExpertVerdict[]): VerdictOutcome[] {
+  return verdicts.map(({ expert, passed }) => (passed === undefined ? { expert } : { expert, passed }));
 }
 
 /**

@@ -61,7 +61,10 @@ export type ReleaseTotals = z.infer<typeof releaseTotalsSchema>;
 export function computeReleaseStatistics(
   facts: readonly IterationFacts[],
   accepted: ReadonlyArray<
-    Pick<AcceptedConversation, 'iteration' | 'pair' | 'judgeScore' | 'turns' | 'verdicts'>
+    Pick<AcceptedConversation, 'iteration' | 'pair' | 'judgeScore'> & {
+      turnCount: number;
+      verdicts: readonly VerdictOutcome[];
+    }
   >,
   rejected: ReadonlyArray<
     Pick<RejectedCandidate, 'iteration' | 'pair' | 'candidate' | 'outcome'> & {
@@ -83,7 +86,7 @@ export function computeReleaseStatistics(
     tally.acceptedPairs.add(record.pair);
     tally.candidates.accepted += 1;
     tally.judgeScoreSum += record.judgeScore;
-    tally.turnSum += record.turns.length;
+    tally.turnSum += record.turnCount;
     countVerdicts(tally.experts, record.verdicts);
   }
   for (const record of rejected) {
@@ -169,7 +172,7 @@ function mergeTally(target: Tally, source: Tally, iteration: number): void {
 }
 
 /** The part of a verdict pass rates read. */
-type VerdictOutcome = Pick<ExpertVerdict, 'expert' | 'passed'>;
+export type VerdictOutcome = Pick<ExpertVerdict, 'expert' | 'passed'>;
 
 function countVerdicts(experts: Tally['experts'], verdicts: readonly VerdictOutcome[]): void {
   for (const verdict of verdicts) {

@@ -9,13 +9,20 @@ import { naturalCompare } from './natural-compare';
 import { publicConfig, publicModels, publicUrl } from './public-config';
 import { readLines } from './read-lines';
 import {
+  type AcceptedSummary,
   type RejectedSummary,
   readWorkRecords,
   WORK_ITERATIONS_FOLDER,
   type WorkRecord,
+  type WorkRecords,
 } from './read-work-records';
-import { type ReleaseInput, type ReleaseModel, releaseInputSchema } from './release-input';
-import { iterationPath, RELEASE_PATHS, STAGE_FILES, spcPath } from './release-layout';
+import {
+  type IterationFacts,
+  type ReleaseInput,
+  type ReleaseModel,
+  releaseInputSchema,
+} from './release-input';
+import { iterationPath, RELEASE_PATHS, STAGE_FILES, spcPath, WORK_FOLDER } from './release-layout';
 import {
   MANIFEST_FILE,
   RELEASE_FORMAT,
@@ -24,6 +31,7 @@ import {
   type ReleaseManifest,
   releaseManifestSchema,
 } from './release-manifest';
+import { ReleaseSpool } from './release-spool';
 import { computeReleaseStatistics } from './release-statistics';
 import { SPC_SPLITS, type SpcSplit, spcSplitOf } from './spc-split';
 
@@ -39,7 +47,8 @@ const ATOMIC_TEMP_FILE = /^\..+\.\d+\.[0-9a-f]+\.tmp$/;
  * `README.md`, and last `manifest.json` with the sha256 of every file. Each file is written
  * atomically; the old manifest is removed first, so until the new one lands the folder does not
  * claim to be a complete release. Data files carry no clock: writing twice from the same
- * `.work` files and input gives identical bytes.
+ * `.work` files and input gives identical bytes. Memory holds each record's sort keys and
+ * counts only; the lines wait in a spool file under `.work/` (see ReleaseSpool).
  */
 export async function writeRelease(input: ReleaseInput): Promise<ReleaseManifest> {
   const parsed = releaseInputSchema.safeParse(input);
@@ -57,34 +66,17 @@ export async function writeRelease(input: ReleaseInput): Promise<ReleaseManifest
   await mkdir(runFolder, { recursive: true });
   await rm(path.join(runFolder, MANIFEST_FILE), { force: true });
 
-  const work = await readWorkRecords(runFolder, runId);
-  const planned = new Set(facts.map((fact) => fact.iteration));
-  const unplanned = work.iterations.filter((iteration) => !planned.has(iteration));
-  if (unplanned.length > 0) {
-    throw new InputError(
-      path.join(runFolder, WORK_ITERATIONS_FOLDER),
-      `has records of iteration ${unplanned.join(', ')}, which the release input does not describe`,
-      { code: 'RELEASE_INPUT_INVALID' },
-    );
+  const spool = await ReleaseSpool.create(path.join(runFolder, WORK_FOLDER));
+  let work: WorkRecords;
+  let data: { files: ReleaseFile[]; splitCounts: Record<SpcSplit, number> };
+  try {
+    work = await readWorkRecords(runFolder, runId, spool);
+    checkIterationsPlanned(runFolder, facts, work.iterations);
+    data = await writeDataFiles(runFolder, facts, work, spool, config.output.split);
+  } finally {
+    await spool.remove();
   }
-  const acceptedLines = work.accepted.sort(compareAccepted);
-  const rejectedLines = work.rejected.sort(compareRejected);
-  const accepted = acceptedLines.map((entry) => entry.record);
-
-  const files: ReleaseFile[] = [];
-  await mkdir(path.join(runFolder, RELEASE_PATHS.iterationsFolder), { recursive: true });
-  for (const fact of facts) {
-    const lines = acceptedLines.filter((entry) => entry.record.iteration === fact.iteration);
-    files.push(await writeJsonl(runFolder, iterationPath(fact.iteration), lines));
-  }
-  files.push(await writeJsonl(runFolder, RELEASE_PATHS.conversations, acceptedLines));
-  files.push(await writeJsonl(runFolder, RELEASE_PATHS.rejected, rejectedLines));
-
-  const fractions = config.output.split;
-  const splits: Record<SpcSplit, AcceptedConversation[]> = { train: [], valid: [], test: [] };
-  for (const record of accepted) splits[spcSplitOf(record.id, fractions)].push(record);
-  await mkdir(path.join(runFolder, RELEASE_PATHS.spcFolder), { recursive: true });
-  for (const split of SPC_SPLITS) files.push(await writeSpcCsv(runFolder, spcPath(split), splits[split]));
+  const { files, splitCounts } = data;
 
   for (const name of STAGE_FILES) {
     const stageFile = await describeStageFile(runFolder, name);
@@ -93,8 +85,8 @@ export async function writeRelease(input: ReleaseInput): Promise<ReleaseManifest
 
   const statistics = computeReleaseStatistics(
     facts,
-    accepted,
-    rejectedLines.map((entry) => entry.record),
+    work.accepted.map((entry) => entry.record),
+    work.rejected.map((entry) => entry.record),
   );
   const seedFormat = resolveSeedFormat(config, parsed.data.seedFormat);
   const models = parsed.data.models
@@ -106,7 +98,6 @@ export async function writeRelease(input: ReleaseInput): Promise<ReleaseManifest
       )
     : publicModels(config);
   const shownConfig = publicConfig(config);
-  const splitCounts = { train: splits.train.length, valid: splits.valid.length, test: splits.test.length };
   const card = renderDatasetCard({
     runId,
     config: shownConfig,
@@ -140,7 +131,7 @@ export async function writeRelease(input: ReleaseInput): Promise<ReleaseManifest
     seedFormat,
     versions,
     models,
-    split: { fractions, counts: splitCounts },
+    split: { fractions: config.output.split, counts: splitCounts },
     iterations: statistics.iterations,
     totals: statistics.totals,
     usage,
@@ -159,6 +150,55 @@ export async function writeRelease(input: ReleaseInput): Promise<ReleaseManifest
   return checked;
 }
 
+/**
+ * The JSONL and SPC CSV files, from the spooled lines: one file per iteration,
+ * conversations.jsonl, rejected.jsonl and the SPC splits. Sorts `work` in place.
+ */
+async function writeDataFiles(
+  runFolder: string,
+  facts: readonly IterationFacts[],
+  work: WorkRecords,
+  spool: ReleaseSpool,
+  fractions: RunConfig['output']['split'],
+): Promise<{ files: ReleaseFile[]; splitCounts: Record<SpcSplit, number> }> {
+  work.accepted.sort(compareAccepted);
+  work.rejected.sort(compareRejected);
+  const files: ReleaseFile[] = [];
+  await mkdir(path.join(runFolder, RELEASE_PATHS.iterationsFolder), { recursive: true });
+  for (const fact of facts) {
+    const lines = work.accepted.filter((entry) => entry.record.iteration === fact.iteration);
+    files.push(await writeJsonl(runFolder, iterationPath(fact.iteration), lines, spool));
+  }
+  files.push(await writeJsonl(runFolder, RELEASE_PATHS.conversations, work.accepted, spool));
+  files.push(await writeJsonl(runFolder, RELEASE_PATHS.rejected, work.rejected, spool));
+
+  const splits: Record<SpcSplit, WorkRecord<AcceptedSummary>[]> = { train: [], valid: [], test: [] };
+  for (const entry of work.accepted) splits[spcSplitOf(entry.record.id, fractions)].push(entry);
+  await mkdir(path.join(runFolder, RELEASE_PATHS.spcFolder), { recursive: true });
+  for (const split of SPC_SPLITS)
+    files.push(await writeSpcCsv(runFolder, spcPath(split), splits[split], spool));
+  return {
+    files,
+    splitCounts: { train: splits.train.length, valid: splits.valid.length, test: splits.test.length },
+  };
+}
+
+function checkIterationsPlanned(
+  runFolder: string,
+  facts: readonly IterationFacts[],
+  iterations: readonly number[],
+): void {
+  const planned = new Set(facts.map((fact) => fact.iteration));
+  const unplanned = iterations.filter((iteration) => !planned.has(iteration));
+  if (unplanned.length > 0) {
+    throw new InputError(
+      path.join(runFolder, WORK_ITERATIONS_FOLDER),
+      `has records of iteration ${unplanned.join(', ')}, which the release input does not describe`,
+      { code: 'RELEASE_INPUT_INVALID' },
+    );
+  }
+}
+
 function checkDistinctIterations(iterations: number[]): void {
   const repeated = iterations.filter((iteration, index) => iterations.indexOf(iteration) !== index);
   if (repeated.length > 0) {
@@ -169,7 +209,7 @@ function checkDistinctIterations(iterations: number[]): void {
 }
 
 /** Iteration, then pair id as people read it (`pair-9` before `pair-10`), then candidate, then id. */
-function compareAccepted(a: WorkRecord<AcceptedConversation>, b: WorkRecord<AcceptedConversation>): number {
+function compareAccepted(a: WorkRecord<AcceptedSummary>, b: WorkRecord<AcceptedSummary>): number {
   const x = a.record;
   const y = b.record;
   return (
@@ -200,11 +240,13 @@ async function writeJsonl(
   runFolder: string,
   file: string,
   lines: ReadonlyArray<WorkRecord<unknown>>,
+  spool: ReleaseSpool,
 ): Promise<ReleaseFile> {
   const target = path.join(runFolder, ...file.split('/'));
   const writer = await AtomicFileWriter.create(target);
   try {
-    for (const line of lines) await writer.write(`${line.json}\n`);
+    for await (const text of spool.readInOrder(lines.map((entry) => entry.line)))
+      await writer.write(`${text}\n`);
     await writer.commit();
   } catch (error) {
     await writer.abort();
@@ -216,18 +258,21 @@ async function writeJsonl(
 async function writeSpcCsv(
   runFolder: string,
   file: string,
-  conversations: readonly AcceptedConversation[],
+  lines: ReadonlyArray<WorkRecord<AcceptedSummary>>,
+  spool: ReleaseSpool,
 ): Promise<ReleaseFile> {
   const target = path.join(runFolder, ...file.split('/'));
   const writer = await SpcCsvWriter.create(target);
   try {
-    for (const conversation of conversations) await writer.write(conversation);
+    // The spool holds the validated record's JSON, so parsing it back gives that record.
+    for await (const text of spool.readInOrder(lines.map((entry) => entry.line)))
+      await writer.write(JSON.parse(text) as AcceptedConversation);
     await writer.commit();
   } catch (error) {
     await writer.abort();
     throw error;
   }
-  return { path: file, ...(await digestFile(target)), records: conversations.length };
+  return { path: file, ...(await digestFile(target)), records: lines.length };
 }
 
 /** A stage file (personas.jsonl, ...) when an earlier stage wrote it; records = non-blank lines. */
