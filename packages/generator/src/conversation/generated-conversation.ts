@@ -12,14 +12,27 @@ const turnSchema = z.object({
  * it; alternation and per-speaker counts are judged by the Critic's structure expert, so a
  * slightly off conversation is kept as data and rejected with a reason.
  */
-export function generatedConversationSchema(minTurnsPerSpeaker: number, maxTurnsPerSpeaker: number) {
-  return z.object({
-    turns: z
-      .array(turnSchema)
-      .min(2 * minTurnsPerSpeaker)
-      .max(2 * maxTurnsPerSpeaker),
-  });
+export function generatedConversationSchema(
+  minTurnsPerSpeaker: number,
+  maxTurnsPerSpeaker: number,
+): GeneratedConversationSchema {
+  // One object per bound pair: the LLM layer caches a schema's JSON Schema per object, and a
+  // fresh object per call made every generate call convert it again.
+  const key = `${minTurnsPerSpeaker}-${maxTurnsPerSpeaker}`;
+  let schema = schemasByBounds.get(key);
+  if (!schema) {
+    schema = z.object({
+      turns: z
+        .array(turnSchema)
+        .min(2 * minTurnsPerSpeaker)
+        .max(2 * maxTurnsPerSpeaker),
+    });
+    schemasByBounds.set(key, schema);
+  }
+  return schema;
 }
+type GeneratedConversationSchema = z.ZodObject<{ turns: z.ZodArray<typeof turnSchema> }>;
+const schemasByBounds = new Map<string, GeneratedConversationSchema>();
 export type GeneratedConversation = { turns: Array<z.infer<typeof turnSchema>> };
 
 /** Turns the model's answer into a Conversation between the pair's two profiles. */

@@ -117,6 +117,10 @@ describe('generateCandidate', () => {
     expect(schema.safeParse(turns(12)).success).toBe(true);
     expect(schema.safeParse(turns(14)).success).toBe(true);
     expect(schema.safeParse(turns(15)).success).toBe(false);
+    // One object per bounds, so the LLM layer converts it to JSON Schema once.
+    expect(generatedConversationSchema(6, 7)).toBe(schema);
+    expect(generatedConversationSchema(5, 7)).not.toBe(schema);
+    expect(generatedConversationSchema(5, 7).safeParse(turns(10)).success).toBe(true);
   });
 
   it('rejects an answer that is not a conversation', async () => {

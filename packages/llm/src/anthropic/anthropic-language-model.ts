@@ -11,6 +11,7 @@ import {
   generateTextOnce,
   type LanguageModelAdapter,
 } from '../language-model-adapter';
+import { cachePerSchema } from '../per-schema-cache';
 import { describeResponseIssues, invalidResponseError } from '../vendor-error';
 import { createAnthropicClient } from './anthropic-client';
 import { mapAnthropicError } from './anthropic-error';
@@ -147,7 +148,7 @@ export class AnthropicLanguageModel implements LanguageModelAdapter {
       warnings.push(`seed (${decoding.seed}) is not supported by Anthropic and was not sent`);
     }
     if (options.output) {
-      const format = zodOutputFormat(options.output.schema);
+      const format = outputFormatOf(options.output.schema);
       // Only the wire fields: the helper's `parse` function stays out of the request.
       body.output_config = { format: { type: 'json_schema', schema: format.schema } };
     }
@@ -190,3 +191,5 @@ export class AnthropicLanguageModel implements LanguageModelAdapter {
     return sampling;
   }
 }
+
+const outputFormatOf = cachePerSchema((schema) => zodOutputFormat(schema));

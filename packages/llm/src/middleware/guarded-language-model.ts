@@ -11,6 +11,7 @@ import type {
   TextResult,
 } from '../language-model';
 import type { GenerateCallResult, LanguageModelAdapter } from '../language-model-adapter';
+import { cachePerSchema } from '../per-schema-cache';
 import { parseStructuredOutput, repairMessages } from '../structured-output';
 import { countPromptTokens, countTextTokens } from '../token-count';
 import type { CallLogger } from './call-logger';
@@ -202,22 +203,13 @@ function definedOnly(decoding: Decoding): Decoding {
   return Object.fromEntries(Object.entries(decoding).filter(([, value]) => value !== undefined)) as Decoding;
 }
 
-// Stages reuse a handful of schema objects for every call; converting each time cost ~2% of a
-// worker's CPU (measured by bench/). Schemas are immutable, so the conversion is kept per object.
-const jsonSchemas = new WeakMap<z.ZodType, { json: unknown; text: string }>();
-
 /** The schema as JSON Schema (for the cache key) and as text (for the token estimate). */
-function jsonSchemaOf(schema: z.ZodType): { json: unknown; text: string } {
-  let converted = jsonSchemas.get(schema);
-  if (!converted) {
-    let json: unknown;
-    try {
-      json = z.toJSONSchema(schema, { unrepresentable: 'any' });
-    } catch {
-      json = { unrepresentable: true };
-    }
-    converted = { json, text: JSON.stringify(json) };
-    jsonSchemas.set(schema, converted);
+const jsonSchemaOf = cachePerSchema((schema): { json: unknown; text: string } => {
+  let json: unknown;
+  try {
+    json = z.toJSONSchema(schema, { unrepresentable: 'any' });
+  } catch {
+    json = { unrepresentable: true };
   }
-  return converted;
-}
+  return { json, text: JSON.stringify(json) };
+});

@@ -11,6 +11,7 @@ import {
   generateTextOnce,
   type LanguageModelAdapter,
 } from '../language-model-adapter';
+import { cachePerSchema } from '../per-schema-cache';
 import { describeResponseIssues, invalidResponseError } from '../vendor-error';
 import { convertToOpenAIMessages } from './convert-to-openai-messages';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason';
@@ -131,7 +132,7 @@ export class OpenAILanguageModel implements LanguageModelAdapter {
       else warnings.push(`topK (${decoding.topK}) is not supported by OpenAI and was not sent`);
     }
     if (options.output) {
-      body.response_format = zodResponseFormat(options.output.schema, options.output.name);
+      body.response_format = responseFormatOf(options.output.schema, options.output.name);
     }
     return { body, warnings };
   }
@@ -140,3 +141,5 @@ export class OpenAILanguageModel implements LanguageModelAdapter {
     return mapOpenAIError(error, { provider: this.provider, modelId: this.modelId, signal });
   }
 }
+
+const responseFormatOf = cachePerSchema((schema, name) => zodResponseFormat(schema, name));
