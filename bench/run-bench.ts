@@ -1,4 +1,4 @@
-// `npm run bench` (every scenario, ~15 min on 2 cores) or `npm run bench -- --quick` (smaller
+// `npm run bench` (every scenario, ~18 min on 2 cores) or `npm run bench -- --quick` (smaller
 // sizes, under 2 min). Options: --only=efficiency,overhead,scale-out,tokens,growth;
 // --profile (every process under --cpu-prof, summaries in the results); --growth-sizes=2000,20000,100000.
 // Full runs write bench/results.json (merged by scenario with the previous file when --only is

@@ -6,7 +6,7 @@ import { measureOverheadRun, OVERHEAD_SETTINGS, type OverheadMeasurement } from 
 /** Sizes of the growth scenario; `--growth-sizes=2000,20000,100000` overrides them. */
 export function growthSizes(context: Pick<ScenarioContext, 'quick'>, override?: number[]): number[] {
   if (override && override.length >= 2) return override;
-  return context.quick ? [300, 800, 1_500] : [2_000, 20_000, 40_000];
+  return context.quick ? [300, 800, 1_500] : [2_000, 20_000, 100_000];
 }
 
 /** Scenario 5, growth: the overhead run at several sizes; time and Redis memory per pair should stay flat. */
