@@ -50,14 +50,14 @@ export interface WorkRecord<T> {
  * and what the statistics count. The conversation itself stays in the spool.
  */
 export interface AcceptedSummary
-  extends Pick<AcceptedConversation, 'id' | 'run' | 'iteration' | 'pair' | 'candidate' | 'judgeScore'> {
+  extends Pick<AcceptedConversation, 'id' | 'iteration' | 'pair' | 'candidate' | 'judgeScore'> {
   turnCount: number;
   verdicts: VerdictOutcome[];
 }
 
 /** What the release needs of a rejected line besides its JSON: sort keys and verdict outcomes. */
 export interface RejectedSummary
-  extends Pick<RejectedCandidate, 'run' | 'iteration' | 'pair' | 'candidate' | 'outcome'> {
+  extends Pick<RejectedCandidate, 'iteration' | 'pair' | 'candidate' | 'outcome'> {
   verdicts: VerdictOutcome[];
 }
 
@@ -116,15 +116,18 @@ export async function readWorkRecords(
   const rejected = new Map<string, WorkRecord<RejectedSummary>>();
   const acceptedStats = emptyStats();
   const rejectedStats = emptyStats();
+  const outcomes = new VerdictOutcomeLists();
+  const keepAccepted = (record: AcceptedConversation) => summariseAccepted(record, outcomes);
+  const keepRejected = (record: RejectedCandidate) => summariseRejected(record, outcomes);
   for (const entry of files) {
     const context = { runId, iteration: entry.iteration, runFolder, problems, spool };
     if (entry.kind === 'accepted') {
       const schema = acceptedConversationSchema;
       const keyOf = (record: AcceptedConversation) => record.id;
-      await readInto(entry.file, schema, keyOf, summariseAccepted, accepted, acceptedStats, context);
+      await readInto(entry.file, schema, keyOf, keepAccepted, accepted, acceptedStats, context);
     } else {
       const schema = rejectedCandidateSchema;
-      await readInto(entry.file, schema, rejectedKey, summariseRejected, rejected, rejectedStats, context);
+      await readInto(entry.file, schema, rejectedKey, keepRejected, rejected, rejectedStats, context);
     }
   }
   // One pair, one winner: a second accepted conversation for a pair means a pair was settled twice.
@@ -226,27 +229,36 @@ async function readInto<T extends { run: string; iteration: number }, S>(
   }
 }
 
-function summariseAccepted(record: AcceptedConversation): AcceptedSummary {
-  const { id, run, iteration, pair, candidate, judgeScore } = record;
-  return {
-    id,
-    run,
-    iteration,
-    pair,
-    candidate,
-    judgeScore,
-    turnCount: record.turns.length,
-    verdicts: verdictOutcomes(record.verdicts),
-  };
+function summariseAccepted(record: AcceptedConversation, outcomes: VerdictOutcomeLists): AcceptedSummary {
+  const { id, iteration, pair, candidate, judgeScore } = record;
+  const turnCount = record.turns.length;
+  return { id, iteration, pair, candidate, judgeScore, turnCount, verdicts: outcomes.of(record.verdicts) };
 }
 
-function summariseRejected(record: RejectedCandidate): RejectedSummary {
-  const { run, iteration, pair, candidate, outcome } = record;
-  return { run, iteration, pair, candidate, outcome, verdicts: verdictOutcomes(record.verdicts) };
+function summariseRejected(record: RejectedCandidate, outcomes: VerdictOutcomeLists): RejectedSummary {
+  const { iteration, pair, candidate, outcome } = record;
+  return { iteration, pair, candidate, outcome, verdicts: outcomes.of(record.verdicts) };
 }
 
-function verdictOutcomes(verdicts: readonly ExpertVerdict[]): VerdictOutcome[] {
-  return verdicts.map(({ expert, passed }) => (passed === undefined ? { expert } : { expert, passed }));
+/**
+ * Verdict outcomes as the summaries keep them: most candidates share one of a few outcome
+ * lists (every filter passed, toxicity failed, ...), so each distinct list is kept once and
+ * shared, instead of a few objects per line of a run with hundreds of thousands of lines.
+ */
+class VerdictOutcomeLists {
+  private readonly lists = new Map<string, VerdictOutcome[]>();
+
+  of(verdicts: readonly ExpertVerdict[]): VerdictOutcome[] {
+    const key = verdicts
+      .map(({ expert, passed }) => `${passed === undefined ? '-' : passed ? '1' : '0'}${expert}`)
+      .join('\n');
+    let list = this.lists.get(key);
+    if (!list) {
+      list = verdicts.map(({ expert, passed }) => (passed === undefined ? { expert } : { expert, passed }));
+      this.lists.set(key, list);
+    }
+    return list;
+  }
 }
 
 /**
