@@ -1,9 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { AcceptedConversation } from '@parley/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bestOfIteration, readAcceptedLines } from './example-pool';
+import { acceptedConversation as accepted } from './test-fixtures';
 
 let folder: string;
 beforeEach(async () => {
@@ -12,26 +12,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(folder, { recursive: true, force: true });
 });
-
-function accepted(id: string, judgeScore: number, text = 'hello'): AcceptedConversation {
-  return {
-    id,
-    run: 'r1',
-    iteration: 1,
-    pair: `pair-${id}`,
-    candidate: 0,
-    user1Persona: ['I like tea.'],
-    user2Persona: ['I like coffee.'],
-    turns: [
-      { speaker: 'user1', text },
-      { speaker: 'user2', text: 'hi' },
-    ],
-    generator: { model: 'sim', fewShotIds: [], usage: { inputTokens: 10, outputTokens: 5 } },
-    judgeScore,
-    verdicts: [],
-    usage: { inputTokens: 20, outputTokens: 8 },
-  };
-}
 
 describe('bestOfIteration', () => {
   it('keeps the best by judge score, ties by id, first copy of a repeated id, skipping broken lines', async () => {
@@ -57,6 +37,8 @@ describe('bestOfIteration', () => {
       'e',
     ]);
     expect([...(await readAcceptedLines(file)).keys()]).toEqual(['c', 'a', 'b', 'd', 'e']);
+    // A limit counts distinct conversations, in file order.
+    expect([...(await readAcceptedLines(file, 4)).keys()]).toEqual(['c', 'a', 'b', 'd']);
   });
 
   it('gives an empty pool for an iteration that accepted nothing', async () => {

@@ -23,11 +23,20 @@ export async function bestOfIteration(file: string, size: number): Promise<Conve
   return best.map(({ id, user1Persona, user2Persona, turns }) => ({ id, user1Persona, user2Persona, turns }));
 }
 
-/** Every distinct accepted conversation of an iteration file (first copy of each id). */
-export async function readAcceptedLines(file: string): Promise<Map<string, AcceptedConversation>> {
+/**
+ * The distinct accepted conversations of an iteration file (first copy of each id), in file
+ * order; with `limit`, only the first `limit` of them (the rest of the file is not read).
+ */
+export async function readAcceptedLines(
+  file: string,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<Map<string, AcceptedConversation>> {
   const byId = new Map<string, AcceptedConversation>();
+  if (limit <= 0) return byId;
   for await (const conversation of acceptedLines(file)) {
-    if (!byId.has(conversation.id)) byId.set(conversation.id, conversation);
+    if (byId.has(conversation.id)) continue;
+    byId.set(conversation.id, conversation);
+    if (byId.size >= limit) break;
   }
   return byId;
 }

@@ -24,11 +24,7 @@ export function createIterationEvaluator(options: IterationEvaluatorOptions) {
     const settings = config.evaluation;
     if (!settings.afterEachIteration || !settings.judge) return;
     const environment = options.environment ?? process.env;
-    const current = [...(await readAcceptedLines(folder.acceptedLines(iteration))).values()];
-    const earlier: Conversation[] = [];
-    for (let previous = 1; previous < iteration; previous++) {
-      earlier.push(...(await readAcceptedLines(folder.acceptedLines(previous))).values());
-    }
+    const { current, earlier } = await readForEvaluation(folder, iteration, settings.limit);
     const { conversations: reference } = await loadReference(config.seed.path, {
       format: config.seed.format,
       mode: config.seed.mode,
@@ -58,4 +54,22 @@ export function createIterationEvaluator(options: IterationEvaluatorOptions) {
     });
     await updateEvaluationReport(folder.root, report);
   };
+}
+
+/**
+ * The iteration's conversations and the earlier iterations' (for the near-duplicate rate), as
+ * `parley eval --limit` reads a release: at most `limit` per iteration, the first in file order.
+ * The limit bounds the judge's cost and the memory this takes.
+ */
+export async function readForEvaluation(
+  folder: RunFolder,
+  iteration: number,
+  limit?: number,
+): Promise<{ current: Conversation[]; earlier: Conversation[] }> {
+  const current = [...(await readAcceptedLines(folder.acceptedLines(iteration), limit)).values()];
+  const earlier: Conversation[] = [];
+  for (let previous = 1; previous < iteration; previous++) {
+    earlier.push(...(await readAcceptedLines(folder.acceptedLines(previous), limit)).values());
+  }
+  return { current, earlier };
 }
