@@ -1,10 +1,10 @@
 import { loadRunConfig } from '@parley/core';
 import { resolveJobPaths } from '@parley/scheduler';
 import { startBenchEnvironment } from '../support/bench-environment';
-import { writeBenchJob } from '../support/bench-job';
+import { CASCADE_DESCRIPTION, writeBenchJob } from '../support/bench-job';
 import { summarizeProfileFolder } from '../support/cpu-profile-summary';
 import { runNaiveBaseline } from '../support/naive-baseline';
-import { atLeast, fixed, type Scenario, seconds } from '../support/scenario';
+import { atLeast, fixed, type Scenario, scenarioTiming, seconds } from '../support/scenario';
 
 const LATENCY_MS = 200;
 const CONCURRENCY = 64;
@@ -70,10 +70,7 @@ export const efficiencyScenario: Scenario = {
       const throughputRatio = parleyCallsPerSecond / baselineCallsPerSecond;
       const throughputRatioEndToEnd = calls / (run.wallMs / 1000) / baselineCallsPerSecond;
       return {
-        id: this.id,
-        title: this.title,
-        startedAt: startedAt.toISOString(),
-        durationMs: Date.now() - startedAt.getTime(),
+        ...scenarioTiming(this, startedAt),
         settings: {
           pairs,
           candidatesPerPair: 2,
@@ -82,7 +79,7 @@ export const efficiencyScenario: Scenario = {
           workerProcesses: 1,
           workerConcurrencyPerQueue: CONCURRENCY,
           providerMaxConcurrency: CONCURRENCY,
-          critic: 'cascade (offline filters, LLM toxicity and faithfulness, pairwise FED vote)',
+          critic: CASCADE_DESCRIPTION,
         },
         metrics: {
           calls,

@@ -1,6 +1,13 @@
 import path from 'node:path';
 import { linearFit, segmentSlopes } from '../support/linear-fit';
-import { atMost, fixed, megabytes, type Scenario, type ScenarioContext } from '../support/scenario';
+import {
+  atMost,
+  fixed,
+  megabytes,
+  type Scenario,
+  type ScenarioContext,
+  scenarioTiming,
+} from '../support/scenario';
 import { measureOverheadRun, OVERHEAD_SETTINGS, type OverheadMeasurement } from './overhead-run';
 
 /** Sizes of the growth scenario; `--growth-sizes=2000,20000,100000` overrides them. */
@@ -66,10 +73,7 @@ export function createGrowthScenario(sizesOverride?: number[]): Scenario {
       const cpuFlatness = cpuSegments.at(-1)! / cpuSegments[0]!;
       const memoryFlatness = memorySegments.at(-1)! / Math.max(1, memorySegments[0]!);
       return {
-        id: this.id,
-        title: this.title,
-        startedAt: startedAt.toISOString(),
-        durationMs: Date.now() - startedAt.getTime(),
+        ...scenarioTiming(this, startedAt),
         settings: { sizes, ...OVERHEAD_SETTINGS },
         metrics: {
           points,

@@ -1,5 +1,13 @@
 import path from 'node:path';
-import { atLeast, atMost, fixed, megabytes, type Scenario, seconds } from '../support/scenario';
+import {
+  atLeast,
+  atMost,
+  fixed,
+  megabytes,
+  type Scenario,
+  scenarioTiming,
+  seconds,
+} from '../support/scenario';
 import { measureOverheadRun, OVERHEAD_SETTINGS } from './overhead-run';
 
 const ONE_GIB = 2 ** 30;
@@ -20,10 +28,7 @@ export const overheadScenario: Scenario = {
     const parleyProcesses = measured.usage.processes.filter((process) => process.name !== 'redis-server');
     const largest = Math.max(...parleyProcesses.map((process) => process.peakRssBytes));
     return {
-      id: this.id,
-      title: this.title,
-      startedAt: startedAt.toISOString(),
-      durationMs: Date.now() - startedAt.getTime(),
+      ...scenarioTiming(this, startedAt),
       settings: { pairs, ...OVERHEAD_SETTINGS },
       metrics: { ...measured },
       rows: [

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { type EnvironmentUsage, startBenchEnvironment } from '../support/bench-environment';
-import { writeBenchJob } from '../support/bench-job';
+import { CASCADE_DESCRIPTION, writeBenchJob } from '../support/bench-job';
 import type { RunOutcome } from '../support/parley-cluster';
-import { atLeast, fixed, type Scenario, seconds } from '../support/scenario';
+import { atLeast, fixed, type Scenario, scenarioTiming, seconds } from '../support/scenario';
 
 const LATENCY_MS = 200;
 const CONCURRENCY = 16;
@@ -56,17 +56,14 @@ export const scaleOutScenario: Scenario = {
     const [one, two] = points as [ScaleOutPoint, ScaleOutPoint];
     const ratio = two.pairsPerSecond / one.pairsPerSecond;
     return {
-      id: this.id,
-      title: this.title,
-      startedAt: startedAt.toISOString(),
-      durationMs: Date.now() - startedAt.getTime(),
+      ...scenarioTiming(this, startedAt),
       settings: {
         pairs,
         candidatesPerPair: 2,
         latencyMs: LATENCY_MS,
         workerConcurrencyPerQueue: CONCURRENCY,
         providerMaxConcurrency: 'none',
-        critic: 'cascade (offline filters, LLM toxicity and faithfulness, pairwise FED vote)',
+        critic: CASCADE_DESCRIPTION,
       },
       metrics: { points, ratio },
       rows: [

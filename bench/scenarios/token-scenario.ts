@@ -1,6 +1,6 @@
 import { type EnvironmentUsage, startBenchEnvironment } from '../support/bench-environment';
 import { type CriticVariant, criticBlock, writeBenchJob } from '../support/bench-job';
-import { fixed, type Scenario } from '../support/scenario';
+import { fixed, type Scenario, scenarioTiming } from '../support/scenario';
 
 interface VariantResult {
   variant: CriticVariant;
@@ -97,10 +97,7 @@ export const tokenScenario: Scenario = {
       0,
     );
     return {
-      id: this.id,
-      title: this.title,
-      startedAt: startedAt.toISOString(),
-      durationMs: Date.now() - startedAt.getTime(),
+      ...scenarioTiming(this, startedAt),
       settings: {
         pairs,
         candidatesPerPair: 2,

@@ -29,6 +29,10 @@ const CASCADE_FILTERS: CriticConfig['filters'] = [
   'faithfulness',
 ];
 
+/** How the results describe the `cascade` variant. */
+export const CASCADE_DESCRIPTION =
+  'cascade (offline filters, LLM toxicity and faithfulness, pairwise FED vote)';
+
 /**
  * The `critic:` block of each variant. `paper`: the paper's panel, LLM filters (toxicity,
  * faithfulness) then the pairwise FED vote (5 policies, both orders). `cascade`: Parley's default,

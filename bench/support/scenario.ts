@@ -39,6 +39,19 @@ export interface Scenario {
   run(context: ScenarioContext): Promise<ScenarioResult>;
 }
 
+/** The part of a result every scenario fills the same way: which scenario, when, how long. */
+export function scenarioTiming(
+  scenario: Pick<Scenario, 'id' | 'title'>,
+  startedAt: Date,
+): Pick<ScenarioResult, 'id' | 'title' | 'startedAt' | 'durationMs'> {
+  return {
+    id: scenario.id,
+    title: scenario.title,
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+  };
+}
+
 /** A row with a lower bound: met when `value ≥ target`. */
 export function atLeast(measure: string, value: number, target: number, format = fixed(2)): TableRow {
   return { measure, value: format(value), target: `≥ ${format(target)}`, met: value >= target };
