@@ -1,4 +1,4 @@
-import type { RunStatus, RunStore } from '@parley/core';
+import { type RunStatus, type RunStore, runStatusSchema } from '@parley/core';
 import { type RedisClient, readUsage } from '@parley/llm';
 import type { Queue } from 'bullmq';
 import { PrometheusText } from './prometheus-text';
@@ -14,14 +14,7 @@ export const QUEUE_STATES = [
   'failed',
 ] as const;
 
-const RUN_STATUSES: readonly RunStatus[] = [
-  'pending',
-  'running',
-  'releasing',
-  'completed',
-  'failed',
-  'cancelled',
-];
+const RUN_STATUSES: readonly RunStatus[] = runStatusSchema.options;
 
 export interface MetricsSources {
   queues: readonly Queue[];
