@@ -11,11 +11,12 @@ import {
 } from '@parley/scheduler';
 import type { Command } from 'commander';
 import { parsePort } from '../options/number-options';
+import { addPostedJobOptions, type PostedJobFlags, postedJobSettings } from '../options/posted-job-options';
 import { waitForSignal } from './worker-command';
 
 /** `parley scheduler`: drives every unfinished run on the shared Redis and persists their results. */
 export function registerSchedulerCommand(program: Command): void {
-  program
+  const command = program
     .command('scheduler')
     .description('Drive runs (iterations, example pool, release) and persist pair outcomes (REDIS_URL)')
     .option(
@@ -27,20 +28,22 @@ export function registerSchedulerCommand(program: Command): void {
       `serve the dashboard on this port (default ${DEFAULT_DASHBOARD_PORT})`,
       parsePort,
     )
-    .option('--allow-actions', 'let Bull Board retry, clean, pause and remove jobs (read-only otherwise)')
-    .option('--jobs-dir <dir>', 'folder POST /api/runs reads job files from (default: the working directory)')
-    .action(async (options: { host?: string; port?: number; allowActions?: boolean; jobsDir?: string }) => {
+    .option('--allow-actions', 'let Bull Board retry, clean, pause and remove jobs (read-only otherwise)');
+  addPostedJobOptions(command).action(
+    async (options: { host?: string; port?: number; allowActions?: boolean } & PostedJobFlags) => {
       const logger = createLogger({ name: 'scheduler' });
       const prefix = keyPrefix();
       // The dashboard starts first: a refused bind (no credentials) stops before any run is touched.
       let dashboard: RunningDashboard | undefined;
       if (options.host !== undefined || options.port !== undefined) {
+        const postedJobs = await postedJobSettings(options);
         dashboard = await startDashboardServer({
           prefix,
           host: options.host ?? DEFAULT_DASHBOARD_HOST,
           port: options.port ?? DEFAULT_DASHBOARD_PORT,
           allowActions: options.allowActions,
-          jobsDirectory: options.jobsDir,
+          jobsDirectory: postedJobs.jobsDirectory,
+          postedJobs: postedJobs.policy,
           logger,
         });
         logger.info({ url: dashboard.url, protected: dashboard.protected }, 'dashboard-started');
@@ -64,5 +67,6 @@ export function registerSchedulerCommand(program: Command): void {
       await scheduler.close();
       await redis.quit().catch(() => redis.disconnect());
       logger.flush();
-    });
+    },
+  );
 }

@@ -18,6 +18,7 @@ import { renderRunContent, renderRunsContent } from './dashboard-pages';
 import { loopbackHostGuard } from './host-header-guard';
 import { IterationTokenReader } from './iteration-token-reader';
 import { contentFragment, renderPage } from './page-layout';
+import type { PostedJobPolicy } from './posted-job-policy';
 import { collectMetrics } from './prometheus-metrics';
 import { PROMETHEUS_CONTENT_TYPE } from './prometheus-text';
 import { redactText } from './redact-secrets';
@@ -40,6 +41,11 @@ export interface DashboardAppOptions {
   allowActions?: boolean;
   /** Where POST /api/runs finds job files and resolves relative paths. @defaultValue process.cwd() */
   jobsDirectory?: string;
+  /**
+   * What a job submitted through POST /api/runs may reach (data folders, output roots, model
+   * connections). @defaultValue the jobs directory for both, the default model connections
+   */
+  postedJobs?: Partial<PostedJobPolicy>;
   /** Simulator for runs created through the API; else PARLEY_SIMULATOR_URL. */
   simulatorUrl?: string;
   /** How often the pages refresh themselves, in ms. @defaultValue 2000 */
@@ -137,6 +143,7 @@ export function createDashboardApp(options: DashboardAppOptions): DashboardApp {
       secrets,
       environment,
       jobsDirectory: path.resolve(options.jobsDirectory ?? process.cwd()),
+      policy: options.postedJobs,
       simulatorUrl: options.simulatorUrl,
     }),
   );

@@ -7,6 +7,8 @@ export * from './eval-report';
 export * from './iteration-token-reader';
 export * from './job-submission';
 export * from './loopback-address';
+export * from './model-connection-allowlist';
+export * from './posted-job-policy';
 export * from './prometheus-metrics';
 export * from './prometheus-text';
 export * from './redact-secrets';

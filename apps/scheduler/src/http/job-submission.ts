@@ -1,10 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   ConfigError,
   type ConfigProblem,
   ID_PATTERN,
   InputError,
-  loadRunConfig,
+  jobTextLineLocator,
   parseRunConfig,
   type RunConfig,
   type RunRecord,
@@ -13,6 +14,8 @@ import {
 import { z } from 'zod';
 import { createRun, preflightJob } from '../create-run';
 import { resolveJobPaths } from '../job-paths';
+import { resolveInsideRoots } from './path-roots';
+import { type PostedJobPolicy, postedJobProblems } from './posted-job-policy';
 
 /** POST /api/runs: the job file's text, or the path of a job file on the scheduler's disk. */
 export const jobSubmissionSchema = z
@@ -45,6 +48,11 @@ export interface JobSubmissionOptions {
   store: RunStore;
   /** Where `jobFile` must lie and where relative paths of posted job text start. */
   jobsDirectory: string;
+  /**
+   * What a submitted job may reach: data folders, output roots, model connections.
+   * @defaultValue the jobs directory for both, the default model connections
+   */
+  policy?: Partial<PostedJobPolicy>;
   environment: NodeJS.ProcessEnv;
   /** Simulator for `provider: simulator` bindings; else PARLEY_SIMULATOR_URL. */
   simulatorUrl?: string;
@@ -69,20 +77,40 @@ export async function submitJob(body: unknown, options: JobSubmissionOptions): P
   const submission = parsed.data;
   const jobsDirectory = path.resolve(options.jobsDirectory);
   let jobFile: string;
-  let config: RunConfig;
+  let text: string;
   try {
     if (submission.jobFile !== undefined) {
-      jobFile = jobFileInside(jobsDirectory, submission.jobFile);
-      config = await loadRunConfig(jobFile);
+      jobFile = await jobFileInside(jobsDirectory, submission.jobFile);
+      text = await readFile(jobFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        throw new JobSubmissionError(400, 'invalid job file', [
+          { path: 'jobFile', message: `cannot read ${submission.jobFile} (${error.code ?? 'error'})` },
+        ]);
+      });
     } else {
       // Posted text has no folder of its own: its relative paths start at the jobs directory.
       jobFile = path.join(jobsDirectory, 'submitted-job.yaml');
-      config = parseRunConfig(submission.job ?? '', 'job');
+      text = submission.job ?? '';
     }
   } catch (error) {
     throw asSubmissionError(error, 'invalid job file');
   }
-  config = resolveJobPaths(config, jobFile);
+  const source = submission.jobFile !== undefined ? jobFile : 'job';
+  let config: RunConfig;
+  try {
+    config = resolveJobPaths(parseRunConfig(text, source), jobFile);
+  } catch (error) {
+    throw asSubmissionError(error, 'invalid job file');
+  }
+  // A submitted job is untrusted input: what it may reach is checked before anything reads,
+  // probes or writes on its behalf.
+  const policy: PostedJobPolicy = {
+    dataRoots: options.policy?.dataRoots ?? [jobsDirectory],
+    outputRoots: options.policy?.outputRoots ?? [jobsDirectory],
+    modelConnections: options.policy?.modelConnections,
+  };
+  const refused = await postedJobProblems(config, policy, jobTextLineLocator(text));
+  if (refused.length > 0)
+    throw asSubmissionError(new ConfigError(refused, source), 'the job is not allowed here');
   const simulatorUrl = options.simulatorUrl ?? options.environment.PARLEY_SIMULATOR_URL;
   try {
     await preflightJob(config, {
@@ -104,20 +132,24 @@ export async function submitJob(body: unknown, options: JobSubmissionOptions): P
   }
 }
 
-function jobFileInside(jobsDirectory: string, given: string): string {
-  const file = path.resolve(jobsDirectory, given);
-  const relative = path.relative(jobsDirectory, file);
-  if (relative.startsWith('..') || path.isAbsolute(relative)) {
-    throw new JobSubmissionError(400, 'job file outside the jobs directory', [
-      { path: 'jobFile', message: `must lie inside the jobs directory ${jobsDirectory}` },
+/** The job file, resolved (symbolic links included) inside the jobs directory. */
+async function jobFileInside(jobsDirectory: string, given: string): Promise<string> {
+  const refuse = (message: string) =>
+    new JobSubmissionError(400, 'job file not allowed', [{ path: 'jobFile', message }]);
+  const resolved = await resolveInsideRoots(path.resolve(jobsDirectory, given), [jobsDirectory], {
+    mustExist: true,
+  });
+  if (!resolved.ok && resolved.refusal === 'outside')
+    throw refuse(`must lie inside the jobs directory ${jobsDirectory}`);
+  if (!resolved.ok && resolved.refusal === 'symlink-escape')
+    throw refuse('leads outside the jobs directory through a symbolic link');
+  if (!JOB_FILE_EXTENSIONS.has(path.extname(given).toLowerCase()))
+    throw refuse('expected a .yaml, .yml or .json file');
+  if (!resolved.ok)
+    throw new JobSubmissionError(404, 'no such job file', [
+      { path: 'jobFile', message: `${given} does not exist` },
     ]);
-  }
-  if (!JOB_FILE_EXTENSIONS.has(path.extname(file).toLowerCase())) {
-    throw new JobSubmissionError(400, 'not a job file', [
-      { path: 'jobFile', message: 'expected a .yaml, .yml or .json file' },
-    ]);
-  }
-  return file;
+  return resolved.realPath;
 }
 
 function asSubmissionError(error: unknown, message: string): JobSubmissionError {

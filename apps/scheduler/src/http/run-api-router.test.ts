@@ -7,6 +7,7 @@ import { parseRunConfig, RunStore } from '@parley/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRun } from '../create-run';
 import { startTestDashboard, type TestDashboard } from './dashboard-test-support';
+import { DEFAULT_MODEL_CONNECTIONS } from './model-connection-allowlist';
 import type { RunView } from './run-view';
 
 const SEED = path.resolve(import.meta.dirname, '../../../../seeds/parley-seed.jsonl');
@@ -61,6 +62,14 @@ describe('the run API', () => {
     test = await startTestDashboard({
       jobsDirectory: path.join(folder, 'jobs'),
       environment: { PARLEY_SIMULATOR_URL: providerUrl },
+      postedJobs: {
+        dataRoots: [folder, path.dirname(SEED)],
+        outputRoots: [folder],
+        modelConnections: [
+          ...DEFAULT_MODEL_CONNECTIONS,
+          { provider: 'openai-compatible', baseURL: `${providerUrl}/v1` },
+        ],
+      },
     });
     store = new RunStore(test.redis, test.prefix);
   });

@@ -20,6 +20,18 @@ export async function loadRunConfig(file: string): Promise<RunConfig> {
 
 /** Parses job-file text; `source` names the file in messages. */
 export function parseRunConfig(text: string, source = 'job'): RunConfig {
+  return parseYamlWithSchema(text, runConfigSchema, source);
+}
+
+/**
+ * Parses YAML (or JSON) text and validates it with `schema`; throws one ConfigError with every
+ * problem, each with its line. For job files and the operator's own configuration files.
+ */
+export function parseYamlWithSchema<Schema extends z.ZodType>(
+  text: string,
+  schema: Schema,
+  source: string,
+): z.output<Schema> {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
@@ -33,13 +45,26 @@ export function parseRunConfig(text: string, source = 'job'): RunConfig {
     );
   }
   const raw: unknown = document.toJS();
-  const result = runConfigSchema.safeParse(raw ?? {});
+  const result = schema.safeParse(raw ?? {});
   if (result.success) return result.data;
   const problems = describeIssues(result.error.issues, raw, (path) => {
     const node = nodeAt(document.contents, path);
     return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
   });
   throw new ConfigError(problems, source);
+}
+
+/**
+ * Finds the line of a config path (`['models', 'gpt', 'baseURL']`) in job-file text, for
+ * problems found after parsing (the run API's policy checks). Undefined when the path is absent.
+ */
+export function jobTextLineLocator(text: string): (path: PropertyKey[]) => number | undefined {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter });
+  return (path) => {
+    const node = nodeAt(document.contents, path);
+    return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
+  };
 }
 
 /** Validates an already-parsed object (job data, API payloads). */
