@@ -1,6 +1,7 @@
 import { ConfigError, ParleyError } from '@parley/core';
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands';
+import { loadEnvironmentFiles } from './environment-files';
 
 /** Builds the `parley` program; exported for tests. */
 export function buildProgram(): Command {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
+    loadEnvironmentFiles();
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {

@@ -3,6 +3,7 @@ import { registerConfigCommands } from './config-command';
 import { registerCriticCommands } from './critic-command';
 import { registerDashboardCommand } from './dashboard-command';
 import { registerEvalCommand } from './eval-command';
+import { registerHealthCommand } from './health-command';
 import { registerRunCommand } from './run-command';
 import { registerRunStatusCommands } from './run-status-commands';
 import { registerSchedulerCommand } from './scheduler-command';
@@ -22,4 +23,5 @@ export function registerCommands(program: Command): void {
   registerCriticCommands(program);
   registerConfigCommands(program);
   registerEvalCommand(program);
+  registerHealthCommand(program);
 }

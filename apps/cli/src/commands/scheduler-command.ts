@@ -10,6 +10,7 @@ import {
   startDashboardServer,
 } from '@parley/scheduler';
 import type { Command } from 'commander';
+import { startHeartbeat } from '../health/heartbeat';
 import { parsePort } from '../options/number-options';
 import { addPostedJobOptions, type PostedJobFlags, postedJobSettings } from '../options/posted-job-options';
 import { waitForSignal } from './worker-command';
@@ -28,9 +29,15 @@ export function registerSchedulerCommand(program: Command): void {
       `serve the dashboard on this port (default ${DEFAULT_DASHBOARD_PORT})`,
       parsePort,
     )
-    .option('--allow-actions', 'let Bull Board retry, clean, pause and remove jobs (read-only otherwise)');
+    .option('--allow-actions', 'let Bull Board retry, clean, pause and remove jobs (read-only otherwise)')
+    .option(
+      '--heartbeat <file>',
+      'touch this file while Redis answers, for `parley health` (env PARLEY_HEARTBEAT_FILE)',
+    );
   addPostedJobOptions(command).action(
-    async (options: { host?: string; port?: number; allowActions?: boolean } & PostedJobFlags) => {
+    async (
+      options: { host?: string; port?: number; allowActions?: boolean; heartbeat?: string } & PostedJobFlags,
+    ) => {
       const logger = createLogger({ name: 'scheduler' });
       const prefix = keyPrefix();
       // The dashboard starts first: a refused bind (no credentials) stops before any run is touched.
@@ -60,9 +67,12 @@ export function registerSchedulerCommand(program: Command): void {
         afterIteration: createIterationEvaluator({ redis, prefix, logger }),
       });
       scheduler.start();
+      const heartbeatFile = options.heartbeat ?? (process.env.PARLEY_HEARTBEAT_FILE || undefined);
+      const heartbeat = heartbeatFile ? startHeartbeat(heartbeatFile, redis) : undefined;
       logger.info({ id: scheduler.id }, 'scheduler-started');
       await waitForSignal();
       logger.info('scheduler-stopping');
+      heartbeat?.stop();
       await dashboard?.close();
       await scheduler.close();
       await redis.quit().catch(() => redis.disconnect());

@@ -1,6 +1,7 @@
-import { createLogger, keyPrefix } from '@parley/core';
+import { createLogger, createRedisConnection, keyPrefix } from '@parley/core';
 import { startWorkerProcess } from '@parley/worker';
 import type { Command } from 'commander';
+import { startHeartbeat } from '../health/heartbeat';
 import { parsePositiveInteger } from '../options/number-options';
 
 /** `parley worker`: a process of BullMQ workers for every run on the shared Redis. */
@@ -16,24 +17,42 @@ export function registerWorkerCommand(program: Command): void {
       parsePositiveInteger,
       30_000,
     )
-    .action(async (options: { concurrency: number; personasConcurrency: number; grace: number }) => {
-      const logger = createLogger({ name: 'worker' });
-      const workers = startWorkerProcess({
-        prefix: keyPrefix(),
-        logger,
-        concurrency: {
-          generate: options.concurrency,
-          critique: options.concurrency,
-          select: options.concurrency,
-          personas: options.personasConcurrency,
-        },
-      });
-      logger.info({ concurrency: options.concurrency }, 'worker-started');
-      await waitForSignal();
-      logger.info('worker-stopping');
-      await workers.close(options.grace);
-      logger.flush();
-    });
+    .option(
+      '--heartbeat <file>',
+      'touch this file while Redis answers, for `parley health` (env PARLEY_HEARTBEAT_FILE)',
+    )
+    .action(
+      async (options: {
+        concurrency: number;
+        personasConcurrency: number;
+        grace: number;
+        heartbeat?: string;
+      }) => {
+        const logger = createLogger({ name: 'worker' });
+        const workers = startWorkerProcess({
+          prefix: keyPrefix(),
+          logger,
+          concurrency: {
+            generate: options.concurrency,
+            critique: options.concurrency,
+            select: options.concurrency,
+            personas: options.personasConcurrency,
+          },
+        });
+        const heartbeatFile = options.heartbeat ?? (process.env.PARLEY_HEARTBEAT_FILE || undefined);
+        const heartbeatRedis = heartbeatFile ? createRedisConnection() : undefined;
+        heartbeatRedis?.on('error', () => {});
+        const heartbeat =
+          heartbeatFile && heartbeatRedis ? startHeartbeat(heartbeatFile, heartbeatRedis) : undefined;
+        logger.info({ concurrency: options.concurrency }, 'worker-started');
+        await waitForSignal();
+        logger.info('worker-stopping');
+        heartbeat?.stop();
+        heartbeatRedis?.disconnect();
+        await workers.close(options.grace);
+        logger.flush();
+      },
+    );
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */
