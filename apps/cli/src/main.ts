@@ -1,5 +1,5 @@
-import { ConfigError, ParleyError } from '@parley/core';
-import { Command, CommanderError } from 'commander';
+import { ConfigError, LOG_FORMATS, ParleyError } from '@parley/core';
+import { Command, CommanderError, Option } from 'commander';
 import { registerCommands } from './commands';
 import { loadEnvironmentFiles } from './environment-files';
 
@@ -10,7 +10,18 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     // Before the sub-commands exist, so they inherit it: errors come back as CommanderError.
-    .exitOverride();
+    .exitOverride()
+    .addOption(
+      new Option(
+        '--log-format <format>',
+        'log lines as json or pretty (default: pretty on a terminal; env PARLEY_LOG_FORMAT)',
+      ).choices(LOG_FORMATS),
+    )
+    // Loggers are made inside the commands: the choice travels in the environment they read.
+    .hook('preAction', (command) => {
+      const format = command.opts<{ logFormat?: string }>().logFormat;
+      if (format) process.env.PARLEY_LOG_FORMAT = format;
+    });
   registerCommands(program);
   return program;
 }

@@ -1,4 +1,5 @@
 import { type Logger, type LoggerOptions, pino } from 'pino';
+import pinoPretty from 'pino-pretty';
 
 /**
  * Paths pino removes from every log line. pino's wildcards match one level only, so deep
@@ -57,6 +58,36 @@ export interface LoggerFactoryOptions {
   name?: string;
   /** Where lines go. @defaultValue standard error, so standard output stays for results */
   destination?: pino.DestinationStream;
+  /**
+   * `json` (one object a line, for log shippers) or `pretty` (pino-pretty: UTC times, level
+   * names, colour on a terminal). @defaultValue PARLEY_LOG_FORMAT, else pretty when standard
+   * error is a terminal, else json
+   */
+  format?: LogFormat;
+}
+
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** The log format a process uses when none is given: PARLEY_LOG_FORMAT, else by terminal. */
+export function defaultLogFormat(environment: NodeJS.ProcessEnv = process.env): LogFormat {
+  const chosen = environment.PARLEY_LOG_FORMAT;
+  if (chosen === 'json' || chosen === 'pretty') return chosen;
+  return process.stderr.isTTY ? 'pretty' : 'json';
+}
+
+/** Human-readable lines: `[2026-12-04 20:57:01.123 UTC] WARN (worker): call-retried {...}`. */
+export function prettyDestination(
+  options: { destination?: number | NodeJS.WritableStream; colorize?: boolean } = {},
+): pino.DestinationStream {
+  return pinoPretty({
+    destination: options.destination ?? 2,
+    colorize: options.colorize ?? (process.stderr.isTTY === true && !process.env.NO_COLOR),
+    translateTime: "UTC:yyyy-mm-dd HH:MM:ss.l 'UTC'",
+    ignore: 'pid,hostname',
+    singleLine: true,
+    sync: false,
+  });
 }
 
 /** One root logger per process; jobs take `logger.child({ run, queue, jobId, stage, model })`. */
@@ -68,6 +99,12 @@ export function createLogger(options: LoggerFactoryOptions = {}): Logger {
     redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
     serializers: { err: pino.stdSerializers.err },
     hooks: { streamWrite: scrubSecrets },
+    // ISO 8601 in UTC rather than epoch milliseconds: readable in any format.
+    timestamp: pino.stdTimeFunctions.isoTime,
   };
-  return pino(loggerOptions, options.destination ?? pino.destination({ fd: 2, sync: false }));
+  const format = options.format ?? defaultLogFormat();
+  const destination =
+    options.destination ??
+    (format === 'pretty' ? prettyDestination() : pino.destination({ fd: 2, sync: false }));
+  return pino(loggerOptions, destination);
 }
