@@ -14,7 +14,7 @@ describe('loadEnvironmentFiles', () => {
   });
   afterAll(() => rm(folder, { recursive: true, force: true }));
 
-  it('fills unset variables from their _FILE, any name, and leaves set ones alone', () => {
+  it('fills unset secret variables from their _FILE, and leaves set ones and other settings alone', () => {
     const environment: NodeJS.ProcessEnv = {
       OPENAI_API_KEY_FILE: path.join(folder, 'openai'),
       TEAM_B_KEY_FILE: path.join(folder, 'team'),
@@ -23,6 +23,9 @@ describe('loadEnvironmentFiles', () => {
       OPENAI_BASE_URL: 'http://x',
       PARLEY_HEARTBEAT_FILE: path.join(folder, 'not-yet-written'),
       PARLEY_DASHBOARD_TOKEN_FILE: path.join(folder, 'team'),
+      // Other tools' settings that name files are left alone, even when the file is missing.
+      TF_CLI_CONFIG_FILE: path.join(folder, 'missing'),
+      HISTORY_FILE: path.join(folder, 'missing'),
     };
     expect(loadEnvironmentFiles(environment).sort()).toEqual([
       'OPENAI_API_KEY',

@@ -1,6 +1,7 @@
 export * from './config-types';
 export * from './critic-config';
 export * from './evaluation-config';
+export * from './format-config';
 export * from './generator-config';
 export * from './json-schema';
 export * from './load-config';
