@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { loadSpcTestConversations, spcTestCsvExists } from '../../../test/support/spc-test-split';
 import { createGroundingExpert } from './grounding-expert';
 import { personaGrounding } from './persona-grounding';
 import { rocAuc } from './roc-auc';
-import { loadSpcTestConversations, spcTestCsvExists } from './spc-fixture';
 import { swapPersonas } from './swap-personas';
 import { alternating, groundedConversation } from './test-fixtures';
 
@@ -59,8 +59,8 @@ describe('personaGrounding', () => {
 });
 
 describe.skipIf(!spcTestCsvExists())('persona grounding on Synthetic-Persona-Chat (test split)', () => {
-  it('separates true persona pairs from swapped ones', () => {
-    const conversations = loadSpcTestConversations();
+  it('separates true persona pairs from swapped ones', async () => {
+    const conversations = await loadSpcTestConversations();
     expect(conversations).toHaveLength(968);
     const truePairs = conversations.map((conversation) => personaGrounding(conversation).score);
     const swapped = swapPersonas(conversations, 1).map(
