@@ -27,7 +27,7 @@ export function textTable(results: readonly ScenarioResult[]): string {
   return [line(HEADERS), rule, ...rows.slice(1).map(line)].join('\n');
 }
 
-/** The results as a Markdown table (the README's Performance section). */
+/** The results as a Markdown table (docs/performance.md). */
 export function markdownTable(results: readonly ScenarioResult[]): string {
   const escapeCell = (cell: string) => cell.replaceAll('|', '\\|');
   return [
