@@ -8,9 +8,13 @@ export function buildProgram(): Command {
   const program = new Command('parley')
     .description('Generate synthetic persona-based conversation datasets with a Generator–Critic loop')
     .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)')
-    // Before the sub-commands exist, so they inherit it: errors come back as CommanderError.
+    // Before the sub-commands exist, so they inherit both: errors come back as CommanderError,
+    // printed as one line (a user error is one line and exit 2, whatever the command).
     .exitOverride()
+    .configureOutput({
+      outputError: (message, write) =>
+        write(`parley: ${message.trim().replace(/\s*\n\s*/g, ' ')} (see --help)\n`),
+    })
     .addOption(
       new Option(
         '--log-format <format>',
@@ -26,7 +30,7 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Runs the CLI and returns the process exit code. */
+/** Runs the CLI and returns the process exit code: 0, 1 for a run that failed, 2 for a user error. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
@@ -34,7 +38,8 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
+    // Help and version end in a CommanderError too (exitOverride), with exit code 0.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     // Expected failures get one clear message, not a stack trace.
     if (error instanceof ConfigError || error instanceof ParleyError) {
       process.stderr.write(`parley: ${error.message}\n`);

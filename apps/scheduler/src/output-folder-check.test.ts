@@ -29,7 +29,7 @@ describe('assertWritableFolder', () => {
     await writeFile(file, 'name: x');
     // A folder under a regular file cannot be created, even by root.
     await expect(assertWritableFolder(`${file}/releases`, 'output.dir', file)).rejects.toThrow(
-      `${file}: 1 problem\n  output.dir: ${file}/releases is not writable (ENOTDIR)`,
+      `${file}: output.dir: ${file}/releases is not writable (ENOTDIR)`,
     );
     expect(await readdir(root)).toEqual(['job.yaml']);
   });

@@ -36,13 +36,19 @@ export class ConfigError extends ParleyError {
 }
 
 function formatProblems(problems: ConfigProblem[], source: string | undefined): string {
-  const header = `${source ?? 'config'}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`;
-  const lines = problems.map((problem) => {
+  const describe = (problem: ConfigProblem) => {
     const where = problem.line !== undefined && source ? `${source}:${problem.line} ` : '';
     const path = problem.path ? `${problem.path}: ` : '';
-    return `  ${where}${path}${problem.message}`;
-  });
-  return [header, ...lines].join('\n');
+    return `${where}${path}${problem.message}`;
+  };
+  // One problem is one line: `job.yaml:5 iterations: expected a positive integer, got "three"`.
+  if (problems.length === 1) {
+    const only = problems[0]!;
+    const line = describe(only);
+    return only.line !== undefined && source ? line : `${source ?? 'config'}: ${line}`;
+  }
+  const header = `${source ?? 'config'}: ${problems.length} problems`;
+  return [header, ...problems.map((problem) => `  ${describe(problem)}`)].join('\n');
 }
 
 /** Bad input data (a seed file, a job payload): carries where it was found. */
