@@ -1,4 +1,5 @@
 import { ParleyError } from '@parley/core';
+import { llmFailureReason } from '@parley/llm';
 import { UnrecoverableError } from 'bullmq';
 
 /**
@@ -8,8 +9,10 @@ import { UnrecoverableError } from 'bullmq';
  */
 export function toBullmqError(error: unknown): Error {
   if (error instanceof ParleyError && !error.isRetryable) {
-    // No `cause`: its message would be logged a second time after this one.
-    return new UnrecoverableError(`${error.code}: ${error.message}`);
+    // No `cause`: its message would be logged a second time after this one. An LLM failure
+    // leads with its outcome (`truncated: ...`, `provider-error (429 insufficient_quota): ...`),
+    // which is what rejected.jsonl and the summary show.
+    return new UnrecoverableError(llmFailureReason(error) ?? `${error.code}: ${error.message}`);
   }
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -10,7 +10,7 @@ import type {
   TextRequest,
   TextResult,
 } from './language-model';
-import { parseStructuredOutput } from './structured-output';
+import { judgeStructuredAnswer } from './structured-output';
 import { countPromptTokens, countTextTokens } from './token-count';
 
 /** Per-call transport settings the middleware passes to every adapter call. */
@@ -38,6 +38,11 @@ export interface GenerateCallResult {
   usage: TokenUsage | undefined;
   finishReason: FinishReason;
   warnings: string[];
+  /**
+   * Set when the provider refused (OpenAI `message.refusal`, Anthropic `stop_reason: refusal`),
+   * to its explanation ('' when it gave none). A refusal is never an answer, whatever `text` holds.
+   */
+  refusal?: string;
 }
 
 /**
@@ -48,6 +53,11 @@ export interface LanguageModelAdapter extends LanguageModel {
   /** Where requests go; part of the response-cache key. */
   readonly baseURL: string;
   doGenerate(options: GenerateCallOptions): Promise<GenerateCallResult>;
+  /**
+   * The output limit this adapter sends for a decoding (`max_tokens`), or undefined when it
+   * sends none. Budget and limiter reserve it; a truncated answer is asked again above it.
+   */
+  outputTokenLimit?(decoding: Decoding): number | undefined;
 }
 
 /** The adapter's own `generateText`: one attempt, usage counted locally when the server reports none. */
@@ -95,7 +105,8 @@ export async function generateObjectOnce<T>(
     inputTokens: countPromptTokens(request.messages),
     outputTokens: countTextTokens(result.text),
   };
-  const parsed = parseStructuredOutput(result.text, request.schema);
+  const decoding = { ...defaults.decoding, ...request.decoding };
+  const parsed = judgeStructuredAnswer(result, request.schema, adapter.outputTokenLimit?.(decoding));
   if (!parsed.success) {
     throw new StructuredOutputError({
       modelId: adapter.modelId,
@@ -104,6 +115,7 @@ export async function generateObjectOnce<T>(
       reasons: [parsed.reason],
       attempts: 1,
       usage,
+      outcome: parsed.outcome,
     });
   }
   return {

@@ -164,6 +164,7 @@ export function createModelRegistry(options: ModelRegistryOptions): ModelRegistr
                 apiKey: apiKey!,
                 timeoutMs: config.timeoutMs,
                 samplingParameters: options.anthropicSamplingParameters,
+                logger: options.logger,
               })
             : new OpenAILanguageModel({
                 provider: config.provider,
@@ -171,6 +172,7 @@ export function createModelRegistry(options: ModelRegistryOptions): ModelRegistr
                 baseURL,
                 apiKey,
                 timeoutMs: config.timeoutMs,
+                logger: options.logger,
               });
         return new GuardedLanguageModel({
           adapter,

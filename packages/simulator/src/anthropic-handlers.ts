@@ -4,8 +4,16 @@ import {
   type AnthropicMessagesRequest,
   anthropicMessagesRequestSchema,
 } from './anthropic-request-schemas';
-import { type AnswerFormat, corruptJson, writeAnswer } from './chat-answer';
-import type { ModelRequestContext, ModelResponse } from './model-request-context';
+import { type AnswerFormat, corruptJson, runawayText, writeAnswer } from './chat-answer';
+import {
+  type AnswerShape,
+  type ModelRequestContext,
+  type ModelResponse,
+  SIMULATED_REFUSAL,
+} from './model-request-context';
+
+const PLAIN: AnswerShape = { kind: 'plain', promptCache: false };
+
 import { parseRequestBody } from './parse-request-body';
 import { ProviderHttpError } from './provider-errors';
 import type { JsonSchema } from './schema-value-generator';
@@ -42,8 +50,22 @@ export function handleAnthropicMessages(body: unknown, context: ModelRequestCont
   const outputTokens = countTextTokens(text);
   const id = `msg_sim${context.requestId}`;
 
-  const build = (content: string, toolInput: unknown): AnthropicMessageShape => {
-    const stopReason = cut ? 'max_tokens' : tool ? 'tool_use' : 'end_turn';
+  const build = (
+    content: string,
+    toolInput: unknown,
+    shape: AnswerShape = PLAIN,
+    outputTokensNow = outputTokens,
+  ): AnthropicMessageShape => {
+    // Anthropic has no content filter finish reason: its classifiers answer `refusal`, which
+    // the `contentFilter` fault also sends (with the complete answer beside it).
+    const refused = shape.kind !== 'plain' && shape.kind !== 'truncated';
+    const stopReason = refused
+      ? 'refusal'
+      : cut || shape.kind === 'truncated'
+        ? 'max_tokens'
+        : tool
+          ? 'tool_use'
+          : 'end_turn';
     const block = tool
       ? {
           type: 'tool_use',
@@ -53,22 +75,27 @@ export function handleAnthropicMessages(body: unknown, context: ModelRequestCont
           caller: { type: 'direct' },
         }
       : { type: 'text', text: content, citations: null };
+    // A refusal may come with no content at all.
+    const blocks = shape.kind === 'refusal' ? [] : [block];
+    const read = shape.promptCache ? Math.floor(inputTokens / 2) : 0;
+    const written = shape.promptCache ? Math.floor(inputTokens / 4) : 0;
     return {
       id,
       type: 'message',
       role: 'assistant',
       model: request.model,
-      content: [block],
+      content: blocks,
       stop_reason: stopReason,
       stop_sequence: null,
-      stop_details: null,
+      stop_details: refused ? { type: 'refusal', category: null, explanation: SIMULATED_REFUSAL } : null,
       container: null,
       diagnostics: null,
       usage: {
-        input_tokens: inputTokens,
-        output_tokens: outputTokens,
-        cache_creation_input_tokens: 0,
-        cache_read_input_tokens: 0,
+        // input_tokens excludes what was read from or written to the prompt cache.
+        input_tokens: inputTokens - read - written,
+        output_tokens: outputTokensNow,
+        cache_creation_input_tokens: written,
+        cache_read_input_tokens: read,
         cache_creation: null,
         inference_geo: null,
         output_tokens_details: null,
@@ -90,11 +117,23 @@ export function handleAnthropicMessages(body: unknown, context: ModelRequestCont
     };
   }
   if (request.stream) response.events = () => messageStreamEvents(build(text, toolInput));
+  else if (!tool) {
+    response.shaped = (shape) => {
+      if (shape.kind === 'truncated') {
+        const runaway = runawayText(full, request.max_tokens);
+        const tokens = countTextTokens(runaway);
+        return { body: build(runaway, undefined, shape, tokens), outputTokens: tokens };
+      }
+      const tokens = shape.kind === 'refusal' ? 0 : outputTokens;
+      return { body: build(text, undefined, shape, tokens), outputTokens: tokens };
+    };
+  }
   return response;
 }
 
 interface AnthropicMessageShape {
   content: Record<string, unknown>[];
+  stop_details: unknown;
   stop_reason: string;
   usage: { input_tokens: number; output_tokens: number; [field: string]: unknown };
   [field: string]: unknown;

@@ -4,6 +4,7 @@ import { extractPromptFacts } from './prompt-facts';
 import { generateFromSchema, type JsonSchema } from './schema-value-generator';
 import type { TextCorpus } from './text-corpus';
 import { TextWriter } from './text-writer';
+import { CHARACTERS_PER_TOKEN, truncateToTokens } from './token-count';
 
 /** What a chat request asks for, whichever provider's format it came in. */
 export type AnswerFormat =
@@ -85,4 +86,19 @@ function jsonObjectAnswer(writer: TextWriter): Record<string, unknown> {
 export function corruptJson(text: string, random: SeededRandom): string {
   const cut = Math.max(1, Math.floor(text.length * (0.3 + random.next() * 0.5)));
   return `${text.slice(0, Math.min(cut, text.length - 1))}…`;
+}
+
+const RUNAWAY_FILLER = ' and then we kept talking about it for a while';
+
+/**
+ * The `truncated` fault: a model that keeps writing until it hits the output limit. The text
+ * is cut inside its last string (JSON ends "Unterminated string", as a real cut answer does)
+ * and filled to exactly `limitTokens` tokens.
+ */
+export function runawayText(full: string, limitTokens: number): string {
+  const lastQuote = full.lastIndexOf('"');
+  let text = lastQuote > 0 ? full.slice(0, lastQuote) : full;
+  const wanted = limitTokens * CHARACTERS_PER_TOKEN;
+  while (text.length < wanted) text += RUNAWAY_FILLER;
+  return truncateToTokens(text, limitTokens);
 }

@@ -13,6 +13,19 @@ export interface ModelRequestContext {
   now: number;
 }
 
+/** How a content fault shapes an answer (the normal answer is `plain`). */
+export interface AnswerShape {
+  kind: 'plain' | 'refusal' | 'refusalWithContent' | 'contentFilter' | 'truncated';
+  /** Report part of the input as read from (and, on Anthropic, written to) the prompt cache. */
+  promptCache: boolean;
+}
+
+/** The output limit a `truncated` answer runs to when the request sets none. */
+export const DEFAULT_RUNAWAY_OUTPUT_TOKENS = 4096;
+
+/** What a refusing model says. */
+export const SIMULATED_REFUSAL = "I'm sorry, but I can't help with that request. (simulated refusal)";
+
 /** A handler's answer before the server applies faults and latency. */
 export interface ModelResponse {
   body: unknown;
@@ -22,4 +35,6 @@ export interface ModelResponse {
   malformed?: () => unknown;
   /** Server-sent events to send instead of `body` when the request asked to stream. */
   events?: () => string[];
+  /** The same answer as a content fault shapes it; absent for requests those faults do not apply to. */
+  shaped?: (shape: AnswerShape) => { body: unknown; outputTokens: number };
 }

@@ -1,7 +1,16 @@
 import { mixHashes, SeededRandom } from '@parley/core';
-import { type AnswerFormat, corruptJson, writeAnswer } from './chat-answer';
+import { type AnswerFormat, corruptJson, runawayText, writeAnswer } from './chat-answer';
 import { embedText, encodeEmbeddingBase64 } from './embedding-vectors';
-import type { ModelRequestContext, ModelResponse } from './model-request-context';
+import {
+  type AnswerShape,
+  DEFAULT_RUNAWAY_OUTPUT_TOKENS,
+  type ModelRequestContext,
+  type ModelResponse,
+  SIMULATED_REFUSAL,
+} from './model-request-context';
+
+const PLAIN: AnswerShape = { kind: 'plain', promptCache: false };
+
 import { MODERATION_CATEGORIES, moderateText } from './moderation-classifier';
 import {
   type OpenaiChatRequest,
@@ -43,13 +52,18 @@ export function handleOpenaiChat(body: unknown, context: ModelRequestContext): M
   });
   const outputTokens = answers.reduce((sum, answer) => sum + countTextTokens(answer.text), 0);
 
-  const build = (contents: string[]): ChatCompletionShape => ({
+  const build = (
+    contents: string[],
+    shape: AnswerShape = PLAIN,
+    outputTokensNow = outputTokens,
+  ): ChatCompletionShape => ({
     id: `chatcmpl-${context.requestId}`,
     object: 'chat.completion',
     created: context.now,
     model: request.model,
     choices: answers.map((answer, index) => {
       const content = contents[index]!;
+      const refused = shape.kind === 'refusal' || shape.kind === 'refusalWithContent';
       const message = tool
         ? {
             role: 'assistant',
@@ -64,12 +78,25 @@ export function handleOpenaiChat(body: unknown, context: ModelRequestContext): M
               },
             ],
           }
-        : { role: 'assistant', content, refusal: null, annotations: [] };
+        : {
+            role: 'assistant',
+            // Structured outputs: a refusal comes in `refusal`, with the content null.
+            content: shape.kind === 'refusal' ? null : content,
+            refusal: refused ? SIMULATED_REFUSAL : null,
+            annotations: [],
+          };
       // A forced named tool ends with 'stop', as OpenAI does; a chosen one with 'tool_calls'.
-      const finish = answer.cut ? 'length' : tool && !tool.forced ? 'tool_calls' : 'stop';
+      const finish =
+        shape.kind === 'contentFilter'
+          ? 'content_filter'
+          : shape.kind === 'truncated' || answer.cut
+            ? 'length'
+            : tool && !tool.forced
+              ? 'tool_calls'
+              : 'stop';
       return { index, message, logprobs: null, finish_reason: finish };
     }),
-    usage: openaiUsage(inputTokens, outputTokens),
+    usage: openaiUsage(inputTokens, outputTokensNow, shape.promptCache ? Math.floor(inputTokens / 2) : 0),
     service_tier: 'default',
     system_fingerprint: 'fp_parley_simulator',
   });
@@ -83,6 +110,21 @@ export function handleOpenaiChat(body: unknown, context: ModelRequestContext): M
     };
   }
   if (request.stream) response.events = () => chatStreamEvents(build(contents), request);
+  else if (!tool) {
+    response.shaped = (shape) => {
+      if (shape.kind === 'truncated') {
+        const limit = maxTokens ?? DEFAULT_RUNAWAY_OUTPUT_TOKENS;
+        const cut = contents.map((content) => runawayText(content, limit));
+        const tokens = cut.reduce((sum, text) => sum + countTextTokens(text), 0);
+        return { body: build(cut, shape, tokens), outputTokens: tokens };
+      }
+      const refusalTokens = shape.kind.startsWith('refusal')
+        ? countTextTokens(SIMULATED_REFUSAL) * answers.length
+        : 0;
+      const tokens = (shape.kind === 'refusal' ? 0 : outputTokens) + refusalTokens;
+      return { body: build(contents, shape, tokens), outputTokens: tokens };
+    };
+  }
   return response;
 }
 
@@ -189,12 +231,12 @@ function schemaText(request: OpenaiChatRequest): string {
   return parts.length > 0 ? JSON.stringify(parts) : '';
 }
 
-function openaiUsage(inputTokens: number, outputTokens: number) {
+function openaiUsage(inputTokens: number, outputTokens: number, cachedTokens = 0) {
   return {
     prompt_tokens: inputTokens,
     completion_tokens: outputTokens,
     total_tokens: inputTokens + outputTokens,
-    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    prompt_tokens_details: { cached_tokens: cachedTokens, audio_tokens: 0 },
     completion_tokens_details: {
       reasoning_tokens: 0,
       audio_tokens: 0,

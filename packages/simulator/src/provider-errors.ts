@@ -44,19 +44,19 @@ export function providerErrorBody(
   flavour: ProviderFlavour,
   status: number,
   message: string,
-  details: { param?: string | null; code?: string | null; requestId?: string } = {},
+  details: { param?: string | null; code?: string | null; requestId?: string; type?: string } = {},
 ): object {
   if (flavour === 'anthropic') {
     return {
       type: 'error',
-      error: { type: ANTHROPIC_TYPES[status] ?? 'api_error', message },
+      error: { type: details.type ?? ANTHROPIC_TYPES[status] ?? 'api_error', message },
       request_id: details.requestId ?? null,
     };
   }
   return {
     error: {
       message,
-      type: OPENAI_TYPES[status] ?? 'server_error',
+      type: details.type ?? OPENAI_TYPES[status] ?? 'server_error',
       param: details.param ?? null,
       code: details.code ?? null,
     },

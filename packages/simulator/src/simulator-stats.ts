@@ -20,6 +20,26 @@ export interface SimulatorStats {
     malformed: number;
     /** Requests left unanswered. */
     hang: number;
+    /** 200s whose body stopped half-way and never finished. */
+    stallAfterHeaders: number;
+    /** 200s whose connection was reset half-way through the body. */
+    resetMidBody: number;
+    /** 401 wrong key, 404 unknown model, 400 refused sampling parameter, quota exhausted. */
+    unauthorized: number;
+    modelNotFound: number;
+    unsupportedParameter: number;
+    insufficientQuota: number;
+    /** Answers shaped by a content fault. */
+    refusal: number;
+    refusalWithContent: number;
+    contentFilter: number;
+    truncated: number;
+    /** Answers whose usage reports prompt-cache tokens. */
+    promptCache: number;
+    /** Answers with a `deprecation` header. */
+    deprecated: number;
+    /** 502s with an HTML body. */
+    htmlErrorPage: number;
     /** Requests that waited for injected latency, and the total wait in ms. */
     delayed: number;
     delayMs: number;
@@ -89,6 +109,19 @@ function emptyFaults(): SimulatorStats['faults'] {
     serverError: 0,
     malformed: 0,
     hang: 0,
+    stallAfterHeaders: 0,
+    resetMidBody: 0,
+    unauthorized: 0,
+    modelNotFound: 0,
+    unsupportedParameter: 0,
+    insufficientQuota: 0,
+    refusal: 0,
+    refusalWithContent: 0,
+    contentFilter: 0,
+    truncated: 0,
+    promptCache: 0,
+    deprecated: 0,
+    htmlErrorPage: 0,
     delayed: 0,
     delayMs: 0,
   };

@@ -1,6 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { ConfigError, hashString, ParleyError, uniformFrom } from '@parley/core';
+import {
+  type FaultAnswer,
+  insufficientQuotaAnswer,
+  modelNotFoundAnswer,
+  sentSamplingParameter,
+  unauthorizedAnswer,
+  unsupportedParameterAnswer,
+} from './account-faults';
 import { countAnthropicTokens, handleAnthropicMessages } from './anthropic-handlers';
 import { AttemptCounter } from './attempt-counter';
 import { hashBodyTwice } from './body-hashes';
@@ -56,7 +64,23 @@ const DRAW = {
   serverErrorStatus: 4,
   malformed: 5,
   latency: 6,
+  unauthorized: 7,
+  modelNotFound: 8,
+  insufficientQuota: 9,
+  unsupportedParameter: 10,
+  stallAfterHeaders: 11,
+  resetMidBody: 12,
+  refusal: 13,
+  refusalWithContent: 14,
+  contentFilter: 15,
+  truncated: 16,
+  promptCache: 17,
+  deprecated: 18,
+  htmlErrorPage: 19,
 } as const;
+
+/** Content faults in the order they are tried; the first that draws shapes the answer. */
+const SHAPE_FAULTS = ['refusal', 'refusalWithContent', 'contentFilter', 'truncated'] as const;
 
 /**
  * Starts the OpenAI- and Anthropic-compatible LLM simulator (DESIGN.md §5) on node:http.
@@ -142,7 +166,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const errorBody = (
       status: number,
       message: string,
-      details: { param?: string | null; code?: string | null } = {},
+      details: { param?: string | null; code?: string | null; type?: string } = {},
     ) => providerErrorBody(flavour, status, message, { ...details, requestId: `req_sim${requestId}` });
 
     const now = Date.now();
@@ -176,8 +200,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     // 53-bit key: two 32-bit hashes, so 80k+ distinct bodies practically never share a counter.
     const attempt = attempts.next((high & 0x1fffff) * 4294967296 + low);
     const draw = (kind: number) => uniformFrom(settings.seed, low, high, attempt, kind);
+    // Past `faultyAttemptsPerBody` attempts of one body, no fault is drawn any more.
+    const faulty = faults.faultyAttemptsPerBody === undefined || attempt < faults.faultyAttemptsPerBody;
+    const chance = (kind: number) => (faulty ? draw(kind) : 1);
 
-    if (draw(DRAW.hang) < faults.hang) {
+    if (chance(DRAW.hang) < faults.hang) {
       stats.faults.hang++;
       stats.hangsOpen++;
       // Never answered: the client's timeout (or close()) ends it.
@@ -189,9 +216,52 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       stats.faults.delayed++;
       stats.faults.delayMs += delayMs;
     }
-    const headers = { ...idHeaders, ...limitHeaders, 'openai-processing-ms': String(delayMs) };
+    const headers: Record<string, string> = {
+      ...idHeaders,
+      ...limitHeaders,
+      'openai-processing-ms': String(delayMs),
+    };
+    if (draw(DRAW.deprecated) < faults.deprecated) {
+      stats.faults.deprecated++;
+      // RFC 9745 / RFC 8594: deprecated since a date, gone after another.
+      headers['deprecation'] = `@${Math.floor(Date.UTC(2026, 0, 1) / 1000)}`;
+      headers['sunset'] = new Date(Date.UTC(2027, 0, 1)).toUTCString();
+    }
+    let parsedBody: unknown;
+    try {
+      parsedBody = JSON.parse(rawBody);
+    } catch {
+      parsedBody = undefined;
+    }
+    const sendFault = (answer: FaultAnswer) =>
+      later(delayMs, () =>
+        send(response, answer.status, errorBody(answer.status, answer.message, answer.details), headers),
+      );
+    // What a real API checks before anything else: the key, the model, the account, the parameters.
+    if (chance(DRAW.unauthorized) < faults.unauthorized) {
+      stats.faults.unauthorized++;
+      sendFault(unauthorizedAnswer(flavour));
+      return;
+    }
+    if (chance(DRAW.modelNotFound) < faults.modelNotFound) {
+      stats.faults.modelNotFound++;
+      const model = (parsedBody as { model?: unknown } | undefined)?.model;
+      sendFault(modelNotFoundAnswer(flavour, typeof model === 'string' ? model : 'unknown'));
+      return;
+    }
+    if (chance(DRAW.insufficientQuota) < faults.insufficientQuota) {
+      stats.faults.insufficientQuota++;
+      sendFault(insufficientQuotaAnswer(flavour));
+      return;
+    }
+    const sampling = sentSamplingParameter(parsedBody);
+    if (sampling !== undefined && chance(DRAW.unsupportedParameter) < faults.unsupportedParameter) {
+      stats.faults.unsupportedParameter++;
+      sendFault(unsupportedParameterAnswer(flavour, sampling));
+      return;
+    }
 
-    if (draw(DRAW.rateLimited) < faults.rateLimited) {
+    if (chance(DRAW.rateLimited) < faults.rateLimited) {
       stats.faults.rateLimited++;
       const seconds = faults.retryAfterSeconds;
       later(delayMs, () =>
@@ -210,7 +280,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       );
       return;
     }
-    if (draw(DRAW.serverError) < faults.serverError) {
+    if (chance(DRAW.htmlErrorPage) < faults.htmlErrorPage) {
+      stats.faults.htmlErrorPage++;
+      later(delayMs, () => {
+        if (response.headersSent || response.destroyed) return;
+        const page = proxyErrorPage();
+        response.writeHead(502, {
+          'content-type': 'text/html',
+          'content-length': Buffer.byteLength(page),
+          ...idHeaders,
+        });
+        response.end(page);
+        stats.response(502);
+      });
+      return;
+    }
+    if (chance(DRAW.serverError) < faults.serverError) {
       stats.faults.serverError++;
       const status = draw(DRAW.serverErrorStatus) < 0.5 ? 500 : 503;
       const message =
@@ -223,13 +308,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
     let result: ModelResponse;
     try {
-      let body: unknown;
-      try {
-        body = JSON.parse(rawBody);
-      } catch (error) {
-        throw new ProviderHttpError(400, `The request body is not valid JSON: ${(error as Error).message}`);
+      if (parsedBody === undefined) {
+        try {
+          JSON.parse(rawBody);
+        } catch (error) {
+          throw new ProviderHttpError(400, `The request body is not valid JSON: ${(error as Error).message}`);
+        }
       }
-      result = route.handle(body, {
+      result = route.handle(parsedBody, {
         corpus,
         seed: settings.seed,
         verdictPassRate: settings.verdictPassRate,
@@ -252,15 +338,69 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     }
 
     let answer = result.body;
-    if (result.malformed && draw(DRAW.malformed) < faults.malformed) {
+    let outputTokens = result.outputTokens;
+    if (result.malformed && chance(DRAW.malformed) < faults.malformed) {
       stats.faults.malformed++;
       answer = result.malformed();
     }
-    stats.tokens(result.inputTokens, result.outputTokens);
+    if (result.shaped && answer === result.body) {
+      const kind = SHAPE_FAULTS.find((fault) => chance(DRAW[fault]) < faults[fault]) ?? 'plain';
+      const promptCache = chance(DRAW.promptCache) < faults.promptCache;
+      if (kind !== 'plain') stats.faults[kind]++;
+      if (promptCache) stats.faults.promptCache++;
+      if (kind !== 'plain' || promptCache) {
+        const shaped = result.shaped({ kind, promptCache });
+        answer = shaped.body;
+        outputTokens = shaped.outputTokens;
+      }
+    }
+    stats.tokens(result.inputTokens, outputTokens);
     const events = result.events;
+    const stall = !events && chance(DRAW.stallAfterHeaders) < faults.stallAfterHeaders;
+    const reset = !events && !stall && chance(DRAW.resetMidBody) < faults.resetMidBody;
+    if (stall) stats.faults.stallAfterHeaders++;
+    if (reset) stats.faults.resetMidBody++;
     later(delayMs, () => {
-      if (events && answer === result.body) sendEvents(response, events(), headers);
+      if (stall) sendPartial(response, answer, headers, 'stall');
+      else if (reset) sendPartial(response, answer, headers, 'reset');
+      else if (events && answer === result.body) sendEvents(response, events(), headers);
       else send(response, 200, answer, headers);
+    });
+  };
+
+  /**
+   * A 200 with its headers and the first half of its body, then either nothing more (a stall
+   * only a whole-call deadline ends) or a TCP reset (the client sees `TypeError: terminated`).
+   */
+  const sendPartial = (
+    response: ServerResponse,
+    body: unknown,
+    headers: Record<string, string>,
+    how: 'stall' | 'reset',
+  ): void => {
+    if (response.headersSent || response.destroyed) return;
+    const bytes = Buffer.from(JSON.stringify(body));
+    response.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': bytes.length,
+      ...headers,
+    });
+    stats.response(200);
+    const half = bytes.subarray(0, Math.floor(bytes.length / 2));
+    if (how === 'stall') {
+      stats.hangsOpen++;
+      response.once('close', () => stats.hangsOpen--);
+      response.write(half);
+      return;
+    }
+    response.write(half, () => {
+      // A moment for the client to read the headers and the half, then the reset.
+      later(25, () => {
+        const socket = response.socket;
+        if (!socket || socket.destroyed) return;
+        if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+        else socket.destroy();
+      });
     });
   };
 
@@ -432,6 +572,21 @@ function rateLimitHeaders(
     'x-ratelimit-remaining-requests': String(remaining),
     'x-ratelimit-reset-requests': `${resetSeconds}s`,
   };
+}
+
+/** A load balancer's 502 page, the kind that reaches a client when the API behind it is down. */
+function proxyErrorPage(): string {
+  const filler = '<!-- padding, as real error pages carry -->\n'.repeat(40);
+  return `<!DOCTYPE html>
+<html>
+<head><title>502 Bad Gateway</title><style>body { font-family: sans-serif; }</style></head>
+<body>
+<center><h1>502 Bad Gateway</h1></center>
+<p>The upstream server did not answer (simulated).</p>
+${filler}<hr><center>parley-simulator-proxy</center>
+</body>
+</html>
+`;
 }
 
 function displayHost(host: string): string {

@@ -15,6 +15,13 @@ export type ProviderName = z.infer<typeof providerNameSchema>;
 export const modelPriceSchema = z.strictObject({
   inputPerMillionTokens: nonNegativeNumber(),
   outputPerMillionTokens: nonNegativeNumber(),
+  /**
+   * Input tokens read from the provider's prompt cache (OpenAI `cached_tokens`, Anthropic
+   * `cache_read_input_tokens`). @defaultValue inputPerMillionTokens
+   */
+  cachedInputPerMillionTokens: nonNegativeNumber().optional(),
+  /** Input tokens written to Anthropic's prompt cache (`cache_creation_input_tokens`). @defaultValue inputPerMillionTokens */
+  cacheWritePerMillionTokens: nonNegativeNumber().optional(),
 });
 export type ModelPrice = z.infer<typeof modelPriceSchema>;
 

@@ -13,6 +13,37 @@ export const simulatorFaultsSchema = z.strictObject({
   malformed: fraction().default(0),
   /** No answer until the client gives up. @defaultValue 0 */
   hang: fraction().default(0),
+  /** 200 and headers, part of the body, then nothing: only a whole-call deadline ends it. @defaultValue 0 */
+  stallAfterHeaders: fraction().default(0),
+  /** 200 and part of the body, then a TCP reset. @defaultValue 0 */
+  resetMidBody: fraction().default(0),
+  /** 401 wrong API key, in the provider's shape. @defaultValue 0 */
+  unauthorized: fraction().default(0),
+  /** 404 unknown model, in the provider's shape. @defaultValue 0 */
+  modelNotFound: fraction().default(0),
+  /** 400 refusing the request's first sampling parameter (temperature, top_p, top_k, seed); only requests that send one. @defaultValue 0 */
+  unsupportedParameter: fraction().default(0),
+  /** OpenAI 429 `insufficient_quota` / Anthropic 400 "credit balance is too low". @defaultValue 0 */
+  insufficientQuota: fraction().default(0),
+  /** A refusal with no content (OpenAI `message.refusal`, Anthropic `stop_reason: refusal`). @defaultValue 0 */
+  refusal: fraction().default(0),
+  /** A refusal that still carries a complete, schema-valid answer. @defaultValue 0 */
+  refusalWithContent: fraction().default(0),
+  /** OpenAI `finish_reason: content_filter` with a complete answer (Anthropic: `stop_reason: refusal`). @defaultValue 0 */
+  contentFilter: fraction().default(0),
+  /** The answer runs to the output limit (`max_tokens`, else 4096): cut JSON, `length` / `max_tokens`. @defaultValue 0 */
+  truncated: fraction().default(0),
+  /** Usage reports half the input as read from the prompt cache (Anthropic: and a quarter as written). @defaultValue 0 */
+  promptCache: fraction().default(0),
+  /** A 502 whose body is a proxy's HTML error page, not JSON. @defaultValue 0 */
+  htmlErrorPage: fraction().default(0),
+  /** A `deprecation` response header (RFC 9745) and a `sunset` date. @defaultValue 0 */
+  deprecated: fraction().default(0),
+  /**
+   * Attempts of one request body that may draw a fault; later retries of the same body are
+   * answered cleanly (1: every request fails once, then succeeds). @defaultValue unlimited
+   */
+  faultyAttemptsPerBody: positiveInteger().optional(),
 });
 export type SimulatorFaults = z.infer<typeof simulatorFaultsSchema>;
 
@@ -26,13 +57,7 @@ export const simulatorConfigSchema = z.strictObject({
   latencyJitterMs: nonNegativeInteger().default(0),
   /** Answer 429 above this many requests per minute, like a provider. */
   requestsPerMinute: positiveInteger().optional(),
-  faults: simulatorFaultsSchema.default({
-    rateLimited: 0,
-    retryAfterSeconds: 1,
-    serverError: 0,
-    malformed: 0,
-    hang: 0,
-  }),
+  faults: simulatorFaultsSchema.default(simulatorFaultsSchema.parse({})),
   /** Probability of the favourable answer of verdict-like fields (passed, faithful). @defaultValue 0.8 */
   verdictPassRate: fraction().default(0.8),
   /** Seed file whose text the simulator draws on; defaults to the job's seed. */

@@ -5,7 +5,7 @@ import {
   APIUserAbortError,
 } from '@anthropic-ai/sdk';
 import type { LlmCallError } from '../errors/llm-call-error';
-import { llmCallErrorFromVendor, type VendorErrorDetails } from '../vendor-error';
+import { isConnectionFailure, llmCallErrorFromVendor, type VendorErrorDetails } from '../vendor-error';
 
 /** Turns anything the @anthropic-ai/sdk throws into an `LlmCallError` (529 overloaded is a retryable 5xx). */
 export function mapAnthropicError(
@@ -26,9 +26,11 @@ function classify(error: unknown): VendorErrorDetails {
       status: error.status,
       headers: error.headers,
       requestId: error.requestID,
-      message,
+      type: error.type,
+      message: error.apiMessage ?? message,
     };
   }
+  if (isConnectionFailure(error)) return { kind: 'connection', message };
   if (error instanceof SyntaxError) return { kind: 'invalid-body', message };
   if (error instanceof Error && error.name === 'AbortError') return { kind: 'aborted', message };
   return { kind: 'unknown', message };

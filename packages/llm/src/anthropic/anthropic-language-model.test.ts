@@ -36,7 +36,7 @@ describe('AnthropicLanguageModel request body', () => {
     { role: 'user' as const, content: 'Hi' },
   ];
 
-  it('sends max_tokens (4096 by default) and drops sampling parameters and seed with warnings', () => {
+  it('sends max_tokens (4096 by default), drops sampling parameters, and turns the seed into a variation line', () => {
     const model = new AnthropicLanguageModel({ model: 'claude-sonnet-5-5', apiKey });
     const { body, warnings } = model.requestBody({
       messages,
@@ -46,11 +46,11 @@ describe('AnthropicLanguageModel request body', () => {
       model: 'claude-sonnet-5-5',
       max_tokens: 4096,
       system: 'Be brief.',
-      messages: [{ role: 'user', content: 'Hi' }],
+      messages: [{ role: 'user', content: 'Hi\n\n(variation 1)' }],
     });
     expect(warnings).toEqual([
       'temperature (0.7), topK (40) not sent: current Anthropic models take no sampling parameters',
-      'seed (1) is not supported by Anthropic and was not sent',
+      'seed (1) is not supported by Anthropic; sent as a "(variation 1)" line at the end of the last user message',
     ]);
   });
 
@@ -125,7 +125,7 @@ describe('AnthropicLanguageModel responses', () => {
     const result = await model.doGenerate({ messages: [{ role: 'user', content: 'Hi' }], decoding: {} });
     expect(result).toEqual({
       text: 'Hello there.',
-      usage: { inputTokens: 115, outputTokens: 4 },
+      usage: { inputTokens: 115, outputTokens: 4, cacheReadInputTokens: 100, cacheWriteInputTokens: 5 },
       finishReason: { unified: 'length', raw: 'max_tokens' },
       warnings: [],
     });

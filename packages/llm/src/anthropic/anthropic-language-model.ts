@@ -1,7 +1,9 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
 import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
-import type { Decoding } from '@parley/core';
+import type { Decoding, TokenUsage } from '@parley/core';
+import { withCallDeadline } from '../call-deadline';
+import { announceDeprecation, captureConsoleWarnings, deprecationHeaderNotice } from '../deprecation-notices';
 import { LlmCallError } from '../errors/llm-call-error';
 import type { ObjectRequest, ObjectResult, TextRequest, TextResult } from '../language-model';
 import {
@@ -11,8 +13,9 @@ import {
   generateTextOnce,
   type LanguageModelAdapter,
 } from '../language-model-adapter';
+import type { CallLogger } from '../middleware/call-logger';
 import { cachePerSchema } from '../per-schema-cache';
-import { describeResponseIssues, invalidResponseError } from '../vendor-error';
+import { deadlineError, describeResponseIssues, invalidResponseError } from '../vendor-error';
 import { createAnthropicClient } from './anthropic-client';
 import { mapAnthropicError } from './anthropic-error';
 import { anthropicMessageResponseSchema } from './anthropic-response-schemas';
@@ -40,6 +43,8 @@ export interface AnthropicLanguageModelSettings {
   samplingParameters?: 'send' | 'drop';
   /** A ready client (tests); otherwise one is made from the settings above. */
   client?: Anthropic;
+  /** Where a model's deprecation notice goes (once per model) instead of the SDK's console lines. */
+  logger?: CallLogger;
 }
 
 /**
@@ -61,9 +66,11 @@ export class AnthropicLanguageModel implements LanguageModelAdapter {
   private readonly decoding: Decoding;
   private readonly timeoutMs: number;
   private readonly samplingParameters: 'send' | 'drop';
+  private readonly logger: CallLogger | undefined;
 
   constructor(settings: AnthropicLanguageModelSettings) {
     this.samplingParameters = settings.samplingParameters ?? 'drop';
+    this.logger = settings.logger;
     this.model = settings.model;
     this.modelId = `anthropic:${settings.model}`;
     this.baseURL = settings.baseURL ?? 'https://api.anthropic.com';
@@ -72,6 +79,10 @@ export class AnthropicLanguageModel implements LanguageModelAdapter {
     this.client =
       settings.client ??
       createAnthropicClient({ apiKey: settings.apiKey, baseURL: this.baseURL, timeoutMs: this.timeoutMs });
+  }
+
+  outputTokenLimit(decoding: Decoding): number {
+    return decoding.maxOutputTokens ?? ANTHROPIC_DEFAULT_MAX_OUTPUT_TOKENS;
   }
 
   generateText(request: TextRequest): Promise<TextResult> {
@@ -84,15 +95,31 @@ export class AnthropicLanguageModel implements LanguageModelAdapter {
 
   async doGenerate(options: GenerateCallOptions): Promise<GenerateCallResult> {
     const { body, warnings } = this.requestBody(options);
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     let response: unknown;
     try {
-      response = await this.client.messages.create(body, {
-        signal: options.signal,
-        timeout: options.timeoutMs ?? this.timeoutMs,
-        maxRetries: 0,
-        headers: { 'X-Stainless-Retry-Count': String(options.attempt ?? 0) },
+      const outcome = await withCallDeadline(timeoutMs, options.signal, (signal) => {
+        // The SDK prints a deprecation notice with console.warn on every call of a deprecated
+        // model; it is captured here and logged once per model instead.
+        const started = captureConsoleWarnings(() =>
+          this.client.messages.create(body, {
+            signal,
+            timeout: timeoutMs,
+            maxRetries: 0,
+            headers: { 'X-Stainless-Retry-Count': String(options.attempt ?? 0) },
+          }),
+        );
+        for (const line of started.warnings) {
+          announceDeprecation(this.logger, this.modelId, line.replace(/\s+/g, ' ').trim(), 'sdk');
+        }
+        return started.value.withResponse();
       });
+      if ('expired' in outcome) throw deadlineError(this, timeoutMs, outcome.cause);
+      response = outcome.value.data;
+      const notice = deprecationHeaderNotice(outcome.value.response.headers);
+      if (notice) announceDeprecation(this.logger, this.modelId, notice, 'header');
     } catch (error) {
+      if (error instanceof LlmCallError) throw error;
       throw mapAnthropicError(error, {
         provider: this.provider,
         modelId: this.modelId,
@@ -105,21 +132,14 @@ export class AnthropicLanguageModel implements LanguageModelAdapter {
       .filter((block) => block.type === 'text')
       .map((block) => block.text ?? '')
       .join('');
-    const usage = parsed.data.usage;
+    // A refusal may come with no content at all; its explanation is in stop_details.
+    const refused = parsed.data.stop_reason === 'refusal';
     return {
       text,
-      // input_tokens excludes prompt-cache reads and writes; all of them were sent.
-      usage: usage
-        ? {
-            inputTokens:
-              usage.input_tokens +
-              (usage.cache_creation_input_tokens ?? 0) +
-              (usage.cache_read_input_tokens ?? 0),
-            outputTokens: usage.output_tokens,
-          }
-        : undefined,
+      usage: usageOf(parsed.data.usage),
       finishReason: mapAnthropicFinishReason(parsed.data.stop_reason),
       warnings,
+      ...(refused && { refusal: parsed.data.stop_details?.explanation ?? '' }),
     };
   }
 
@@ -145,7 +165,12 @@ export class AnthropicLanguageModel implements LanguageModelAdapter {
     const sampling = this.samplingBody(decoding, warnings);
     if (sampling) Object.assign(body, sampling);
     if (decoding.seed !== undefined) {
-      warnings.push(`seed (${decoding.seed}) is not supported by Anthropic and was not sent`);
+      // Anthropic takes no seed, and current models no temperature either: K candidates of one
+      // pair would be byte-identical requests. The seed becomes a line the model can see instead.
+      appendVariation(body, decoding.seed);
+      warnings.push(
+        `seed (${decoding.seed}) is not supported by Anthropic; sent as a "${variationLine(decoding.seed)}" line at the end of the last user message`,
+      );
     }
     if (options.output) {
       const format = outputFormatOf(options.output.schema);
@@ -193,3 +218,42 @@ export class AnthropicLanguageModel implements LanguageModelAdapter {
 }
 
 const outputFormatOf = cachePerSchema((schema) => zodOutputFormat(schema));
+
+/** The line that makes requests differing only by seed differ on the wire. */
+export function variationLine(seed: number): string {
+  return `(variation ${seed})`;
+}
+
+/** Appends the variation line to the last user message (after the prompt, so a cached prefix stays intact). */
+function appendVariation(body: MessageCreateParamsNonStreaming, seed: number): void {
+  for (let index = body.messages.length - 1; index >= 0; index--) {
+    const message = body.messages[index]!;
+    if (message.role !== 'user' || typeof message.content !== 'string') continue;
+    body.messages[index] = { ...message, content: `${message.content}\n\n${variationLine(seed)}` };
+    return;
+  }
+}
+
+/** Messages API usage: `input_tokens` excludes prompt-cache reads and writes, though all of them were sent. */
+function usageOf(
+  usage:
+    | {
+        input_tokens: number;
+        output_tokens: number;
+        cache_creation_input_tokens?: number | null;
+        cache_read_input_tokens?: number | null;
+      }
+    | null
+    | undefined,
+): TokenUsage | undefined {
+  if (!usage) return undefined;
+  const read = usage.cache_read_input_tokens ?? 0;
+  const written = usage.cache_creation_input_tokens ?? 0;
+  const result: TokenUsage = {
+    inputTokens: usage.input_tokens + read + written,
+    outputTokens: usage.output_tokens,
+  };
+  if (read > 0) result.cacheReadInputTokens = read;
+  if (written > 0) result.cacheWriteInputTokens = written;
+  return result;
+}

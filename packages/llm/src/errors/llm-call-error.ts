@@ -9,6 +9,7 @@ export type LlmCallErrorCode =
   | 'LLM_ABORTED'
   | 'LLM_BAD_REQUEST'
   | 'LLM_AUTHENTICATION'
+  | 'LLM_QUOTA_EXCEEDED'
   | 'LLM_INVALID_RESPONSE'
   | 'LLM_CALL_FAILED';
 
@@ -30,6 +31,8 @@ export interface LlmCallErrorOptions {
   retryAfterMs?: number;
   /** The vendor's request id, for support tickets. */
   requestId?: string;
+  /** The vendor's error code or type (`insufficient_quota`, `invalid_api_key`, `not_found_error`). */
+  providerType?: string;
   cause?: unknown;
 }
 
@@ -44,6 +47,7 @@ export class LlmCallError extends ParleyError {
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
   readonly requestId: string | undefined;
+  readonly providerType: string | undefined;
 
   constructor(message: string, options: LlmCallErrorOptions) {
     super(scrubSecrets(`${options.modelId}: ${message}`), {
@@ -56,10 +60,28 @@ export class LlmCallError extends ParleyError {
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
     this.requestId = options.requestId;
+    this.providerType = options.providerType;
   }
 
+  /** A rate limit to back off from; a 429 `insufficient_quota` is an exhausted account, not this. */
   get isRateLimited(): boolean {
-    return this.status === 429;
+    return this.status === 429 && this.code === 'LLM_RATE_LIMITED';
+  }
+
+  /**
+   * The outcome label of a failed call for records and summaries:
+   * `provider-error (429 insufficient_quota): ...`, `provider-error (timeout): ...`.
+   */
+  get reason(): string {
+    const what =
+      this.status !== undefined
+        ? [this.status, this.providerType].filter((part) => part !== undefined).join(' ')
+        : this.code === 'LLM_TIMEOUT'
+          ? 'timeout'
+          : this.code === 'LLM_CONNECTION'
+            ? 'connection'
+            : this.code.replace(/^LLM_/, '').toLowerCase();
+    return `provider-error (${what}): ${this.message}`;
   }
 }
 

@@ -12,7 +12,12 @@ import type {
 } from '../language-model';
 import type { GenerateCallResult, LanguageModelAdapter } from '../language-model-adapter';
 import { cachePerSchema } from '../per-schema-cache';
-import { parseStructuredOutput, repairMessages } from '../structured-output';
+import {
+  judgeStructuredAnswer,
+  parseStructuredOutput,
+  repairMessages,
+  type StructuredOutcome,
+} from '../structured-output';
 import { countPromptTokens, countTextTokens } from '../token-count';
 import type { CallLogger } from './call-logger';
 import type { ModelCallRunner } from './model-call-runner';
@@ -88,17 +93,32 @@ export class GuardedLanguageModel implements LanguageModel {
     const output = { schema: request.schema as z.ZodType, name: request.schemaName };
     const reasons: string[] = [];
     let messages = request.messages;
+    let callDecoding = decoding;
+    let enlarged = false;
     let usage: TokenUsage = { ...ZERO_USAGE };
     let warnings: string[] = [];
     let rawOutput = '';
+    let calls = 0;
     const attempts = this.settings.structuredOutputRetries + 1;
+    const fail = (outcome: StructuredOutcome): StructuredOutputError =>
+      new StructuredOutputError({
+        modelId: this.modelId,
+        schemaName: request.schemaName,
+        rawOutput,
+        reasons,
+        attempts: calls,
+        usage,
+        outcome,
+      });
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      const call = await this.call(request, messages, decoding, output, schemaText);
+      const call = await this.call(request, messages, callDecoding, output, schemaText);
+      calls++;
       usage = addUsage(usage, call.usage);
       warnings = call.result.warnings;
       rawOutput = call.result.text;
-      const parsed = parseStructuredOutput(rawOutput, request.schema);
-      if (parsed.success) {
+      const limit = this.settings.adapter.outputTokenLimit?.(callDecoding);
+      const judged = judgeStructuredAnswer(call.result, request.schema, limit);
+      if (judged.success) {
         const answer: CachedAnswer = {
           text: rawOutput,
           usage,
@@ -107,26 +127,37 @@ export class GuardedLanguageModel implements LanguageModel {
           warnings,
         };
         if (cacheKey) await this.settings.cache!.set(cacheKey, answer);
-        return { ...answer, object: parsed.object, cached: false };
+        return { ...answer, object: judged.object, cached: false };
       }
-      reasons.push(parsed.reason);
+      reasons.push(judged.reason);
       await this.settings.runner.record(request.runId, request.stage, { invalidOutputs: 1 });
       this.settings.logger
         ?.child({ model: this.settings.name, stage: request.stage ?? UNSPECIFIED_STAGE })
         .warn(
-          { attempt, of: attempts, schema: request.schemaName, reason: parsed.reason },
+          {
+            attempt,
+            of: attempts,
+            schema: request.schemaName,
+            outcome: judged.outcome,
+            reason: judged.reason,
+          },
           'structured output rejected',
         );
-      messages = repairMessages(request.messages, rawOutput, parsed.reason, request.schemaName);
+      // A refusal or a content filter is the provider's decision about this prompt: asking
+      // again would pay for the same answer.
+      if (judged.outcome === 'refused' || judged.outcome === 'content-filtered') throw fail(judged.outcome);
+      if (judged.outcome === 'truncated') {
+        // Asking again with the same limit would be cut again: once with more room, or give up.
+        const larger = limit === undefined || enlarged ? undefined : largerOutputLimit(limit);
+        if (larger === undefined) throw fail('truncated');
+        enlarged = true;
+        callDecoding = { ...callDecoding, maxOutputTokens: larger };
+        attempt--; // the enlarged call is not one of the structured-output retries
+        continue;
+      }
+      messages = repairMessages(request.messages, rawOutput, judged.reason, request.schemaName);
     }
-    throw new StructuredOutputError({
-      modelId: this.modelId,
-      schemaName: request.schemaName,
-      rawOutput,
-      reasons,
-      attempts,
-      usage,
-    });
+    throw fail('unparseable');
   }
 
   private async call(
@@ -136,9 +167,14 @@ export class GuardedLanguageModel implements LanguageModel {
     output: { schema: z.ZodType; name: string } | undefined,
     schemaText = '',
   ): Promise<{ result: GenerateCallResult; usage: TokenUsage }> {
+    // Reserve what the call may really cost: the output limit the adapter sends (Anthropic
+    // always sends one), else the binding's estimate.
     const estimate = () => ({
       inputTokens: countPromptTokens(messages, schemaText),
-      outputTokens: decoding.maxOutputTokens ?? this.settings.defaultOutputReservation,
+      outputTokens:
+        this.settings.adapter.outputTokenLimit?.(decoding) ??
+        decoding.maxOutputTokens ??
+        this.settings.defaultOutputReservation,
     });
     const { value, usage } = await this.settings.runner.run({
       stage: request.stage,
@@ -197,6 +233,18 @@ export class GuardedLanguageModel implements LanguageModel {
     // A cached answer cost nothing now; its original usage is in cachedInputTokens/cachedOutputTokens.
     return { ...answer, usage: { ...ZERO_USAGE }, cached: true };
   }
+}
+
+/**
+ * The most output tokens a truncated structured answer is asked again with. The retry doubles
+ * the limit that was sent, up to this; an answer cut at this limit fails as `truncated`.
+ */
+export const MAX_TRUNCATION_RETRY_OUTPUT_TOKENS = 16_384;
+
+/** Twice the limit, capped; undefined when the limit is already at the cap. */
+export function largerOutputLimit(limit: number): number | undefined {
+  const larger = Math.min(limit * 2, MAX_TRUNCATION_RETRY_OUTPUT_TOKENS);
+  return larger > limit ? larger : undefined;
 }
 
 function definedOnly(decoding: Decoding): Decoding {

@@ -120,7 +120,8 @@ export class ModelCallRunner {
             });
             return result;
           } catch (error) {
-            const limited = error instanceof LlmCallError && error.status === 429;
+            // An exhausted quota (429 insufficient_quota) is no rate signal: the limiter is not halved.
+            const limited = error instanceof LlmCallError && error.isRateLimited;
             if (limited) rateLimited++;
             await this.release(
               permit,
@@ -150,6 +151,8 @@ export class ModelCallRunner {
           calls: 1,
           inputTokens: outcome.usage.inputTokens,
           outputTokens: outcome.usage.outputTokens,
+          cacheReadInputTokens: outcome.usage.cacheReadInputTokens,
+          cacheWriteInputTokens: outcome.usage.cacheWriteInputTokens,
           costUsd,
           retries,
           rateLimited,

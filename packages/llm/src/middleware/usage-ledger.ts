@@ -22,6 +22,10 @@ export interface UsageTotals {
   rateLimited: number;
   /** Structured answers rejected by parsing or the schema. */
   invalidOutputs: number;
+  /** Of `inputTokens`, read from the provider's prompt cache (priced at the cached-input price). */
+  cacheReadInputTokens: number;
+  /** Of `inputTokens`, written to the provider's prompt cache (priced at the cache-write price). */
+  cacheWriteInputTokens: number;
 }
 
 export type UsageDelta = Partial<UsageTotals>;
@@ -38,6 +42,8 @@ const METRICS = [
   'retries',
   'rateLimited',
   'invalidOutputs',
+  'cacheReadInputTokens',
+  'cacheWriteInputTokens',
 ] as const satisfies ReadonlyArray<keyof UsageTotals>;
 
 export function emptyUsageTotals(): UsageTotals {

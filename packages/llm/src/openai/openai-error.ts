@@ -6,7 +6,7 @@ import {
   OpenAIError,
 } from 'openai';
 import type { LlmCallError } from '../errors/llm-call-error';
-import { llmCallErrorFromVendor, type VendorErrorDetails } from '../vendor-error';
+import { isConnectionFailure, llmCallErrorFromVendor, type VendorErrorDetails } from '../vendor-error';
 
 /** Turns anything the openai SDK throws into an `LlmCallError`. */
 export function mapOpenAIError(
@@ -28,9 +28,11 @@ function classify(error: unknown): VendorErrorDetails {
       status: error.status,
       headers: error.headers,
       requestId: error.requestID,
-      message,
+      type: typeof error.code === 'string' ? error.code : typeof error.type === 'string' ? error.type : null,
+      message: message,
     };
   }
+  if (isConnectionFailure(error)) return { kind: 'connection', message };
   if (error instanceof SyntaxError) return { kind: 'invalid-body', message };
   if (error instanceof Error && error.name === 'AbortError') return { kind: 'aborted', message };
   if (error instanceof OpenAIError) return { kind: 'unknown', message };

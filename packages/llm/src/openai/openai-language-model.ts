@@ -1,8 +1,10 @@
-import type { Decoding } from '@parley/core';
+import type { Decoding, TokenUsage } from '@parley/core';
 import type OpenAI from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
-import type { LlmCallError } from '../errors/llm-call-error';
+import { withCallDeadline } from '../call-deadline';
+import { announceDeprecation, deprecationHeaderNotice } from '../deprecation-notices';
+import { LlmCallError } from '../errors/llm-call-error';
 import type { ObjectRequest, ObjectResult, TextRequest, TextResult } from '../language-model';
 import {
   type GenerateCallOptions,
@@ -11,8 +13,9 @@ import {
   generateTextOnce,
   type LanguageModelAdapter,
 } from '../language-model-adapter';
+import type { CallLogger } from '../middleware/call-logger';
 import { cachePerSchema } from '../per-schema-cache';
-import { describeResponseIssues, invalidResponseError } from '../vendor-error';
+import { deadlineError, describeResponseIssues, invalidResponseError } from '../vendor-error';
 import { convertToOpenAIMessages } from './convert-to-openai-messages';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason';
 import { createOpenAIClient } from './openai-client';
@@ -38,6 +41,8 @@ export interface OpenAILanguageModelSettings {
   timeoutMs?: number;
   /** A ready client (tests); otherwise one is made from the settings above. */
   client?: OpenAI;
+  /** Where a model's deprecation notice goes (once per model). */
+  logger?: CallLogger;
 }
 
 /**
@@ -53,6 +58,7 @@ export class OpenAILanguageModel implements LanguageModelAdapter {
   private readonly client: OpenAI;
   private readonly decoding: Decoding;
   private readonly timeoutMs: number;
+  private readonly logger: CallLogger | undefined;
 
   constructor(settings: OpenAILanguageModelSettings) {
     this.provider = settings.provider ?? 'openai';
@@ -61,9 +67,14 @@ export class OpenAILanguageModel implements LanguageModelAdapter {
     this.baseURL = settings.baseURL ?? 'https://api.openai.com/v1';
     this.decoding = settings.decoding ?? {};
     this.timeoutMs = settings.timeoutMs ?? 60_000;
+    this.logger = settings.logger;
     this.client =
       settings.client ??
       createOpenAIClient({ apiKey: settings.apiKey, baseURL: this.baseURL, timeoutMs: this.timeoutMs });
+  }
+
+  outputTokenLimit(decoding: Decoding): number | undefined {
+    return decoding.maxOutputTokens;
   }
 
   generateText(request: TextRequest): Promise<TextResult> {
@@ -76,14 +87,23 @@ export class OpenAILanguageModel implements LanguageModelAdapter {
 
   async doGenerate(options: GenerateCallOptions): Promise<GenerateCallResult> {
     const { body, warnings } = this.requestBody(options);
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     let response: unknown;
     try {
-      response = await this.client.chat.completions.create(body, {
-        signal: options.signal,
-        timeout: options.timeoutMs ?? this.timeoutMs,
-        maxRetries: 0,
-        headers: { 'X-Stainless-Retry-Count': String(options.attempt ?? 0) },
-      });
+      const outcome = await withCallDeadline(timeoutMs, options.signal, (signal) =>
+        this.client.chat.completions
+          .create(body, {
+            signal,
+            timeout: timeoutMs,
+            maxRetries: 0,
+            headers: { 'X-Stainless-Retry-Count': String(options.attempt ?? 0) },
+          })
+          .withResponse(),
+      );
+      if ('expired' in outcome) throw deadlineError(this, timeoutMs, outcome.cause);
+      response = outcome.value.data;
+      const notice = deprecationHeaderNotice(outcome.value.response.headers);
+      if (notice) announceDeprecation(this.logger, this.modelId, notice, 'header');
     } catch (error) {
       throw this.error(error, options.signal);
     }
@@ -92,17 +112,17 @@ export class OpenAILanguageModel implements LanguageModelAdapter {
       throw invalidResponseError(this, describeResponseIssues(parsed.error));
     }
     const choice = parsed.data.choices[0]!;
-    const usage = parsed.data.usage;
+    // Some compatible servers send `refusal: ""` on every answer; only a text is a refusal.
+    const refusal = choice.message.refusal || undefined;
     return {
       text: choice.message.content ?? '',
-      usage:
-        usage && usage.completion_tokens !== undefined
-          ? { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens }
-          : undefined,
-      finishReason: choice.message.refusal
-        ? { unified: 'content-filter', raw: choice.finish_reason ?? 'refusal' }
-        : mapOpenAIFinishReason(choice.finish_reason),
+      usage: usageOf(parsed.data.usage),
+      finishReason:
+        refusal !== undefined
+          ? { unified: 'content-filter', raw: choice.finish_reason ?? 'refusal' }
+          : mapOpenAIFinishReason(choice.finish_reason),
       warnings,
+      ...(refusal !== undefined && { refusal }),
     };
   }
 
@@ -138,8 +158,29 @@ export class OpenAILanguageModel implements LanguageModelAdapter {
   }
 
   private error(error: unknown, signal: AbortSignal | undefined): LlmCallError {
+    if (error instanceof LlmCallError) return error;
     return mapOpenAIError(error, { provider: this.provider, modelId: this.modelId, signal });
   }
+}
+
+/** Chat Completions usage; `prompt_tokens` already includes the cached part. */
+function usageOf(
+  usage:
+    | {
+        prompt_tokens: number;
+        completion_tokens?: number | undefined;
+        prompt_tokens_details?: { cached_tokens?: number | null; cache_write_tokens?: number | null } | null;
+      }
+    | null
+    | undefined,
+): TokenUsage | undefined {
+  if (!usage || usage.completion_tokens === undefined) return undefined;
+  const result: TokenUsage = { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens };
+  const read = usage.prompt_tokens_details?.cached_tokens ?? 0;
+  const written = usage.prompt_tokens_details?.cache_write_tokens ?? 0;
+  if (read > 0) result.cacheReadInputTokens = Math.min(read, usage.prompt_tokens);
+  if (written > 0) result.cacheWriteInputTokens = Math.min(written, usage.prompt_tokens - read);
+  return result;
 }
 
 const responseFormatOf = cachePerSchema((schema, name) => zodResponseFormat(schema, name));

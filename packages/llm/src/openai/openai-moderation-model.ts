@@ -1,7 +1,9 @@
 import type OpenAI from 'openai';
+import { withCallDeadline } from '../call-deadline';
+import { LlmCallError } from '../errors/llm-call-error';
 import type { CallContext, ModerationModel, ModerationVerdict } from '../language-model';
 import type { TransportOptions } from '../language-model-adapter';
-import { describeResponseIssues, invalidResponseError } from '../vendor-error';
+import { deadlineError, describeResponseIssues, invalidResponseError } from '../vendor-error';
 import { createOpenAIClient } from './openai-client';
 import { mapOpenAIError } from './openai-error';
 import { openAIModerationResponseSchema } from './openai-response-schemas';
@@ -46,16 +48,22 @@ export class OpenAIModerationModel implements ModerationModel {
     if (texts.length === 0) return [];
     let response: unknown;
     try {
-      response = await this.client.moderations.create(
-        { model: this.model, input: texts },
-        {
-          signal: context.signal,
-          timeout: context.timeoutMs ?? this.timeoutMs,
-          maxRetries: 0,
-          headers: { 'X-Stainless-Retry-Count': String(context.attempt ?? 0) },
-        },
+      const timeoutMs = context.timeoutMs ?? this.timeoutMs;
+      const outcome = await withCallDeadline(timeoutMs, context.signal, (signal) =>
+        this.client.moderations.create(
+          { model: this.model, input: texts },
+          {
+            signal,
+            timeout: timeoutMs,
+            maxRetries: 0,
+            headers: { 'X-Stainless-Retry-Count': String(context.attempt ?? 0) },
+          },
+        ),
       );
+      if ('expired' in outcome) throw deadlineError(this, timeoutMs, outcome.cause);
+      response = outcome.value;
     } catch (error) {
+      if (error instanceof LlmCallError) throw error;
       throw mapOpenAIError(error, { provider: this.provider, modelId: this.modelId, signal: context.signal });
     }
     const parsed = openAIModerationResponseSchema.safeParse(response);

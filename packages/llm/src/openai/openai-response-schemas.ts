@@ -5,6 +5,13 @@ import { z } from 'zod';
 const usageSchema = z.object({
   prompt_tokens: z.number().int().nonnegative(),
   completion_tokens: z.number().int().nonnegative().optional(),
+  // Of prompt_tokens: read from (and, on some models, written to) the prompt cache.
+  prompt_tokens_details: z
+    .object({
+      cached_tokens: z.number().int().nonnegative().nullish(),
+      cache_write_tokens: z.number().int().nonnegative().nullish(),
+    })
+    .nullish(),
 });
 
 export const openAIChatResponseSchema = z.object({
