@@ -18,6 +18,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createRun } from './create-run';
 import { recoverFailedSettles } from './failed-settle-sweeper';
 import { LineAppender } from './line-appender';
+
+// createRun derives the turn bounds from the seed, so it must exist.
+const SEED = path.resolve(import.meta.dirname, '../../../seeds/parley-seed.jsonl');
+
 import { RunFolder } from './run-folder';
 
 const prefix = keyPrefix(`test-settle-sweep-${randomUUID().slice(0, 8)}`);
@@ -42,7 +46,7 @@ describe('recoverFailedSettles', () => {
     folders.push(output);
     const config = runConfigSchema.parse({
       name: 'sweep',
-      seed: { path: '/nonexistent/seed.jsonl' },
+      seed: { path: SEED },
       output: { dir: output },
       models: { sim: { provider: 'simulator', model: 'parley-sim-1' } },
       generator: { model: 'sim' },

@@ -1,13 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { Writable } from 'node:stream';
-import { createRedisConnection, keyPrefix, RunStore, runConfigSchema } from '@parley/core';
+import {
+  createRedisConnection,
+  type IterationCounters,
+  keyPrefix,
+  RunStore,
+  runConfigSchema,
+} from '@parley/core';
 import type { FlowProducer, Queue } from 'bullmq';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRun } from './create-run';
-import { driveRun, type RunDriverDependencies } from './run-driver';
+import { driveRun, type RunDriverDependencies, runVerdict } from './run-driver';
 import { isTransientRedisError } from './transient-redis-error';
 
+const SEED = path.resolve(import.meta.dirname, '../../../seeds/parley-seed.jsonl');
 const namespace = `test-run-driver-${randomUUID().slice(0, 8)}`;
 const redis = createRedisConnection();
 const store = new RunStore(redis, keyPrefix(namespace));
@@ -20,7 +28,7 @@ afterAll(async () => {
 
 const config = runConfigSchema.parse({
   name: 'driver',
-  seed: { path: '/nonexistent/seed.jsonl' },
+  seed: { path: SEED },
   output: { dir: '/tmp/parley-run-driver-test' },
   models: { sim: { provider: 'simulator', model: 'parley-sim-1' } },
   generator: { model: 'sim' },
@@ -100,5 +108,56 @@ describe('isTransientRedisError', () => {
     ).toBe(false);
     expect(isTransientRedisError(new Error('the seed is gone'))).toBe(false);
     expect(isTransientRedisError('Connection is closed.')).toBe(false);
+  });
+});
+
+describe('runVerdict', () => {
+  const iteration = (fields: Partial<IterationCounters>): IterationCounters => ({
+    iteration: 1,
+    planned: 0,
+    enqueued: 0,
+    accepted: 0,
+    rejected: 0,
+    failed: 0,
+    experts: {},
+    failures: {},
+    ...fields,
+  });
+
+  it('fails a run whose every pair failed, naming the commonest reasons with counts', () => {
+    expect(
+      runVerdict([
+        iteration({
+          planned: 20,
+          failed: 20,
+          failures: { 'provider-error (401 authentication_error)': 30, unparseable: 2 },
+        }),
+        iteration({
+          iteration: 2,
+          planned: 20,
+          failed: 20,
+          failures: { 'provider-error (401 authentication_error)': 10 },
+        }),
+      ]),
+    ).toEqual({
+      failed: true,
+      reason: 'every pair failed (40 pairs): 40 × provider-error (401 authentication_error), 2 × unparseable',
+    });
+    expect(runVerdict([iteration({ planned: 1, failed: 1 })])).toEqual({
+      failed: true,
+      reason: 'every pair failed (1 pair; no reason recorded)',
+    });
+  });
+
+  it('lets a run complete that accepted or merely rejected something', () => {
+    expect(
+      runVerdict([iteration({ planned: 10, rejected: 1, failed: 9, failures: { timeout: 9 } })]),
+    ).toEqual({
+      failed: false,
+    });
+    expect(runVerdict([iteration({ planned: 10, accepted: 1, failed: 9 })])).toEqual({ failed: false });
+    expect(runVerdict([iteration({ planned: 10, rejected: 10 })])).toEqual({ failed: false });
+    // Nothing settled (a run stopped before its pairs): no verdict of failure from counters alone.
+    expect(runVerdict([iteration({ planned: 10 })])).toEqual({ failed: false });
   });
 });

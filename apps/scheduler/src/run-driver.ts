@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import {
+  addFailureCounts,
   type Conversation,
+  describeFailures,
+  type IterationCounters,
   type ProfilePair,
   profilePairSchema,
   type RunConfig,
@@ -139,12 +142,44 @@ async function drive(runId: string, dependencies: RunDriverDependencies, log: Lo
     log.info({ ...counters, experts: undefined }, 'iteration-finished');
   }
 
+  const verdict = runVerdict(await store.runCounters(runId, config.iterations));
+  if (verdict.failed) {
+    // Nothing to release: no conversation, and no candidate the Critic even judged. The
+    // failure lines (every reason) stay in the run's work folder and the counters in Redis.
+    await store.setStatus(runId, 'failed', { phase: 'done', error: verdict.reason, finishedAt: Date.now() });
+    await store.compactRun(runId, config.iterations);
+    log.warn({ reason: verdict.reason }, 'run-failed-every-pair');
+    return;
+  }
   await store.setStatus(runId, 'releasing', { phase: 'release' });
   run = (await store.getRun(runId))!;
   await dependencies.release(run, config, folder);
   await store.setStatus(runId, 'completed', { phase: 'done', finishedAt: Date.now() });
   await store.compactRun(runId, config.iterations);
   log.info('run-completed');
+}
+
+/** Whether a run whose iterations all ran succeeded, and if not, why in one line. */
+export type RunVerdict = { failed: false } | { failed: true; reason: string };
+
+/**
+ * A run fails when every pair it settled failed: none accepted, none rejected (a run that
+ * rejected everything still completed: the Critic did its work). The reason names the most
+ * common failure categories with their counts.
+ */
+export function runVerdict(iterations: readonly IterationCounters[]): RunVerdict {
+  const sum = (pick: (counters: IterationCounters) => number) =>
+    iterations.reduce((total, counters) => total + pick(counters), 0);
+  const failed = sum((counters) => counters.failed);
+  if (failed === 0 || sum((counters) => counters.accepted + counters.rejected) > 0) return { failed: false };
+  const reasons = describeFailures(addFailureCounts(...iterations.map((counters) => counters.failures)));
+  const pairs = `${failed} pair${failed === 1 ? '' : 's'}`;
+  return {
+    failed: true,
+    reason: reasons
+      ? `every pair failed (${pairs}): ${reasons}`
+      : `every pair failed (${pairs}; no reason recorded)`,
+  };
 }
 
 /** Reads a run's pairs.jsonl (written by prepare). */

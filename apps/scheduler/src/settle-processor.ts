@@ -1,4 +1,6 @@
 import {
+  countFailures,
+  type ExpertCounts,
   type ExpertVerdict,
   type RejectedCandidate,
   type RunStore,
@@ -34,7 +36,14 @@ export async function processSettle(job: Job, store: RunStore, appender: LineApp
     ...(result.accepted?.verdicts ?? []),
     ...result.rejected.flatMap((line) => line.verdicts),
   ];
-  await store.settlePair(data.runId, data.iteration, data.pairId, result.outcome, countExperts(verdicts));
+  await store.settlePair(
+    data.runId,
+    data.iteration,
+    data.pairId,
+    result.outcome,
+    countExperts(verdicts),
+    countFailures(failureReasons(result.rejected)),
+  );
   return result.outcome;
 }
 
@@ -70,7 +79,7 @@ export async function settleAsFailed(
   } catch (error) {
     appendError = error;
   }
-  await store.settlePair(data.runId, data.iteration, data.pairId, 'failed', {});
+  await store.settlePair(data.runId, data.iteration, data.pairId, 'failed', {}, countFailures([reason]));
   if (appendError) throw appendError;
 }
 
@@ -95,16 +104,37 @@ async function selectOutcome(
   return { outcome: 'failed', rejected: [failed] };
 }
 
-/** Pass counts per filter expert (verdicts that carry `passed`). */
-export function countExperts(
-  verdicts: readonly ExpertVerdict[],
-): Record<string, { passed: number; total: number }> {
-  const counts: Record<string, { passed: number; total: number }> = {};
+/** Reasons of the failed lines of a pair: each failed candidate, or the pair as a whole. */
+export function failureReasons(lines: readonly RejectedCandidate[]): string[] {
+  return lines.filter((line) => line.outcome === 'failed').map((line) => line.reason);
+}
+
+/**
+ * Verdict counts per filter expert (verdicts that carry `passed`). An answer the expert's model
+ * gave that could not be read as a verdict counts as unparseable, apart from the real verdicts,
+ * whichever way the panel let it decide the candidate.
+ */
+export function countExperts(verdicts: readonly ExpertVerdict[]): Record<string, ExpertCounts> {
+  const counts: Record<string, ExpertCounts> = {};
   for (const verdict of verdicts) {
     if (verdict.passed === undefined) continue;
-    counts[verdict.expert] ??= { passed: 0, total: 0 };
-    counts[verdict.expert]!.total += 1;
-    if (verdict.passed) counts[verdict.expert]!.passed += 1;
+    const expert = counts[verdict.expert] ?? { passed: 0, total: 0, unparseable: 0 };
+    counts[verdict.expert] = expert;
+    if (isUnparseableVerdict(verdict)) {
+      expert.unparseable += 1;
+      continue;
+    }
+    expert.total += 1;
+    if (verdict.passed) expert.passed += 1;
   }
   return counts;
+}
+
+/** The Critic marks a filter answer it could not read: `unparseable verdict (…)`, raw output kept. */
+function isUnparseableVerdict(verdict: ExpertVerdict): boolean {
+  return (
+    verdict.unparseable === true ||
+    verdict.rationale.startsWith('unparseable verdict') ||
+    verdict.rawOutput !== undefined
+  );
 }

@@ -3,7 +3,9 @@ import { createRedisConnection, keyPrefix, loadRunConfig, ParleyError, RunStore 
 import { createRun, DEFAULT_DASHBOARD_PORT, preflightJob, resolveJobPaths } from '@parley/scheduler';
 import type { Command } from 'commander';
 import { runEmbedded } from '../embedded/run-embedded';
+import { serveAfterRun } from '../embedded/serve-after-run';
 import { parsePort } from '../options/number-options';
+import { runOutcomeLine, runSucceeded } from '../output/run-outcome';
 import { runSummary } from '../output/run-summary';
 
 interface RunOptions {
@@ -27,7 +29,7 @@ export function registerRunCommand(program: Command): void {
     .option('--json', 'print the final run record and counters as JSON')
     .option(
       '--dashboard [port]',
-      'serve the dashboard on 127.0.0.1 while the run lasts (port 3000, 0 for any)',
+      'serve the dashboard on 127.0.0.1 during the run and after it, until Ctrl-C (port 3000, 0 for any)',
       parsePort,
     )
     .action(async (job: string, options: RunOptions) => {
@@ -36,12 +38,23 @@ export function registerRunCommand(program: Command): void {
         return;
       }
       const abort = new AbortController();
+      const stopServing = new AbortController();
+      let runOver = false;
+      // Ctrl-C during the run cancels it (and a second one leaves at once, as before); once the
+      // run is over, it stops the dashboard that kept serving.
       const onSignal = () => {
+        if (runOver) {
+          stopServing.abort();
+          return;
+        }
+        if (abort.signal.aborted) process.exit(130);
         process.stderr.write('\nparley: cancelling the run (what was paid for stays in the run folder)...\n');
         abort.abort();
+        // Cancelling means leaving: the dashboard is not kept open after a cancelled run.
+        stopServing.abort();
       };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       try {
         const result = await runEmbedded({
           jobFile: job,
@@ -52,17 +65,27 @@ export function registerRunCommand(program: Command): void {
           dashboard:
             options.dashboard === undefined
               ? undefined
-              : { port: options.dashboard === true ? DEFAULT_DASHBOARD_PORT : options.dashboard },
+              : {
+                  port: options.dashboard === true ? DEFAULT_DASHBOARD_PORT : options.dashboard,
+                  keepServing: true,
+                },
           onDashboardReady: (url) =>
             process.stderr.write(`parley: dashboard at ${url} (Bull Board at ${url}queues/)\n`),
         });
-        const { run, iterations, usage } = result;
+        runOver = true;
+        const { run, iterations, usage, config } = result;
         process.stdout.write(
           options.json
             ? `${JSON.stringify({ run, iterations, usage }, null, 2)}\n`
-            : `${runSummary(run, iterations, usage)}\n`,
+            : `${runSummary(run, iterations, usage, config.critic)}\n`,
         );
-        if (result.run.status !== 'completed') process.exitCode = 1;
+        if (!runSucceeded(run)) {
+          // The reason on one line on standard error too, where a script's log keeps it.
+          process.stderr.write(`parley: ${runOutcomeLine(run)}\n`);
+          process.exitCode = 1;
+        }
+        if (result.dashboard)
+          await serveAfterRun(result.dashboard, stopServing.signal, (line) => process.stderr.write(line));
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

@@ -103,7 +103,7 @@ describe('parley seeds inspect', () => {
 
   it('rejects an unknown --format', async () => {
     const { code, stderr } = await parley('seeds', 'inspect', 'x.csv', '--format', 'xml');
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr).toContain("argument 'xml' is invalid");
   });
 });

@@ -38,8 +38,12 @@ export interface EmbeddedRunOptions {
   onRunCreated?: (run: RunRecord) => void;
   /** Aborting cancels the run (Ctrl-C). */
   signal?: AbortSignal;
-  /** Serve the dashboard (127.0.0.1 unless `host`) while the run lasts; port 0 picks a free one. */
-  dashboard?: { host?: string; port: number; allowActions?: boolean };
+  /**
+   * Serve the dashboard (127.0.0.1 unless `host`) while the run lasts; port 0 picks a free one.
+   * With `keepServing`, it (and a Redis spawned for the run) outlives the run: the result
+   * carries it, and whoever holds the result closes it.
+   */
+  dashboard?: { host?: string; port: number; allowActions?: boolean; keepServing?: boolean };
   /** Called with the dashboard's URL once it listens. */
   onDashboardReady?: (url: string) => void;
 }
@@ -51,6 +55,15 @@ export interface EmbeddedRunResult {
   redisSource: string;
   iterations: IterationCounters[];
   usage: UsageReport;
+  /** The dashboard still serving the finished run (only with `dashboard.keepServing`). */
+  dashboard?: ServingDashboard;
+}
+
+/** A dashboard kept open after its run ended, so an open tab shows the final state. */
+export interface ServingDashboard {
+  url: string;
+  /** Stops the server, then the Redis it reads if it was spawned for the run. */
+  close(): Promise<void>;
 }
 
 /** Whether a job needs the in-process simulator (a `simulator` model with no URL of its own). */
@@ -80,7 +93,15 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<Embedded
 
   const redisHandle = await findOrSpawnRedis(environment);
   let simulator: RunningSimulator | undefined;
-  const cleanups: Array<() => Promise<void>> = [() => redisHandle.close()];
+  // Closed last to first when the run ends. What the dashboard needs (itself and Redis) is
+  // kept apart, so that it can be handed over to the caller instead.
+  const cleanups: Array<() => Promise<void>> = [];
+  const serving: Array<() => Promise<void>> = [() => redisHandle.close()];
+  let handedOver = false;
+  const closeAll = async (closers: Array<() => Promise<void>>) => {
+    for (const close of closers)
+      await close().catch((error) => logger.warn({ err: error }, 'cleanup-failed'));
+  };
   try {
     if (withSimulator) {
       simulator = await startSimulator({
@@ -93,16 +114,21 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<Embedded
     const redis = createRedisConnection({ url: redisHandle.url });
     cleanups.unshift(async () => void (await redis.quit().catch(() => redis.disconnect())));
     const store = new RunStore(redis, prefix);
+    let dashboardUrl: string | undefined;
     if (options.dashboard) {
+      const { host, port, allowActions } = options.dashboard;
       const dashboard = await startDashboardServer({
-        ...options.dashboard,
+        host,
+        port,
+        allowActions,
         prefix,
         redisUrl: redisHandle.url,
         simulatorUrl: simulator?.url,
         environment,
         logger,
       });
-      cleanups.unshift(() => dashboard.close());
+      serving.unshift(() => dashboard.close());
+      dashboardUrl = dashboard.url;
       options.onDashboardReady?.(dashboard.url);
     }
     const run = await createRun(store, config, { runId: options.runId, simulatorUrl: simulator?.url });
@@ -133,7 +159,8 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<Embedded
     cleanups.unshift(() => scheduler.close());
     scheduler.start();
 
-    options.signal?.addEventListener('abort', () => void store.requestCancel(run.id), { once: true });
+    // Before the scheduler claims the run, cancelling ends it at once; after, it stops it.
+    options.signal?.addEventListener('abort', () => void store.cancelRun(run.id), { once: true });
     const progress = options.progress === false ? undefined : new RunProgress(store, run.id);
     let current: RunRecord | undefined = run;
     while (current && !TERMINAL_STATUSES.has(current.status)) {
@@ -142,13 +169,23 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<Embedded
     }
     progress?.stop();
     // Read the counters now: a Redis spawned for this run is gone once we return.
-    const iterations = await Promise.all(
-      Array.from({ length: config.iterations }, (_, index) => store.iterationCounters(run.id, index + 1)),
-    );
+    const iterations = await store.runCounters(run.id, config.iterations);
     const usage = await readUsage(redis, prefix, run.id);
-    return { run: current ?? run, config, redisSource: redisHandle.source, iterations, usage };
+    const result: EmbeddedRunResult = {
+      run: current ?? run,
+      config,
+      redisSource: redisHandle.source,
+      iterations,
+      usage,
+    };
+    if (dashboardUrl !== undefined && options.dashboard?.keepServing) {
+      handedOver = true;
+      let closing: Promise<void> | undefined;
+      result.dashboard = { url: dashboardUrl, close: () => (closing ??= closeAll(serving)) };
+    }
+    return result;
   } finally {
-    for (const cleanup of cleanups)
-      await cleanup().catch((error) => logger.warn({ err: error }, 'cleanup-failed'));
+    await closeAll(cleanups);
+    if (!handedOver) await closeAll(serving);
   }
 }

@@ -1,9 +1,19 @@
-import type { IterationCounters } from '@parley/core';
+import { type CriticConfig, type IterationCounters, orderExperts } from '@parley/core';
 import { plainTable } from './plain-table';
 
-/** Per-iteration counts and pass rates as a terminal table. */
-export function iterationTable(iterations: readonly IterationCounters[]): string {
-  const experts = [...new Set(iterations.flatMap((iteration) => Object.keys(iteration.experts)))].sort();
+/**
+ * Per-iteration counts and expert pass rates as a terminal table. Experts come in the order the
+ * Critic runs them (given its config), each as `rate passed/total`; answers that could not be
+ * read as a verdict are shown apart (`+N unparseable`), not counted as passes or failures.
+ */
+export function iterationTable(
+  iterations: readonly IterationCounters[],
+  critic?: Pick<CriticConfig, 'filters' | 'toxicity'>,
+): string {
+  const experts = orderExperts(
+    iterations.flatMap((iteration) => Object.keys(iteration.experts)),
+    critic,
+  );
   const table = plainTable([
     'iteration',
     'pairs',
@@ -26,7 +36,9 @@ export function iterationTable(iterations: readonly IterationCounters[]): string
       percent(iteration.accepted, settled),
       ...experts.map((expert) => {
         const counts = iteration.experts[expert];
-        return counts ? percent(counts.passed, counts.total) : '-';
+        if (!counts) return '-';
+        const rate = `${percent(counts.passed, counts.total)} ${counts.passed}/${counts.total}`;
+        return counts.unparseable > 0 ? `${rate} +${counts.unparseable} unparseable` : rate;
       }),
     ]);
   }

@@ -1,13 +1,19 @@
-import type { IterationCounters, RunRecord } from '@parley/core';
+import type { CriticConfig, IterationCounters, RunRecord } from '@parley/core';
 import type { UsageReport } from '@parley/llm';
+import { RunFolder } from '@parley/scheduler';
 import { iterationTable } from './iteration-table';
 import { plainTable } from './plain-table';
+import { failuresLine, pairTotalsLine, runOutcomeLine } from './run-outcome';
 
-/** The end-of-run summary: outcome, per-iteration counts and pass rates, tokens and cost per model. */
+/**
+ * The end-of-run summary: outcome (and why, for a failed run) on the first line, pair totals,
+ * failures by category, per-iteration counts and pass rates, tokens and cost per model.
+ */
 export function runSummary(
   run: RunRecord,
   iterations: readonly IterationCounters[],
   usage: UsageReport,
+  critic?: Pick<CriticConfig, 'filters' | 'toxicity'>,
 ): string {
   const models = plainTable([
     'model',
@@ -31,11 +37,18 @@ export function runSummary(
       totals.retries,
     ]);
   }
+  const failures = failuresLine(iterations);
   const lines = [
-    `run ${run.id}: ${run.status}${run.error ? ` (${run.error})` : ''}`,
-    iterationTable(iterations),
+    runOutcomeLine(run),
+    pairTotalsLine(iterations),
+    ...(failures ? [failures] : []),
+    iterationTable(iterations, critic),
     models.toString(),
   ];
   if (run.status === 'completed') lines.push(`release: ${run.runFolder}`);
+  else if (run.status === 'failed' && iterations.some((iteration) => iteration.failed > 0))
+    lines.push(
+      `no release; every failure and its reason: ${new RunFolder(run.runFolder).workIterationsFolder}`,
+    );
   return lines.join('\n');
 }

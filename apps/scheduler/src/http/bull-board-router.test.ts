@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { QUEUE_NAMES } from '@parley/core';
 import { Queue, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +24,13 @@ async function boardJobs(
   const body = JSON.parse(text) as { queues: Array<{ name: string; jobs: BoardJob[] }> };
   return { text, jobs: body.queues.find((entry) => entry.name === queue)?.jobs ?? [] };
 }
+
+// Where a worker failed: shown relative to the dashboard's working directory, never absolute.
+const PRIVATE_FILE = path.join(process.cwd(), 'seeds', 'private-notes.jsonl');
+// Passes the cross-site request guard, so these tests see what Bull Board decides.
+const SAME_SITE = { 'x-parley-request': '1' };
+// An absolute path as it appears in a stack frame: `(/home/...`, ` /srv/...`, `file:///...`.
+const ABSOLUTE_PATH = /(?:^|[\s('"@])\/[\w.-]+\/|file:\/\//m;
 
 describe('Bull Board', () => {
   let test: TestDashboard;
@@ -51,7 +59,9 @@ describe('Bull Board', () => {
     const worker = new Worker(
       QUEUE_NAMES.select,
       async () => {
-        throw new Error('provider said: Authorization: Bearer sk-failure-reason-secret-3');
+        throw new Error(
+          `provider said: Authorization: Bearer sk-failure-reason-secret-3 while reading ${PRIVATE_FILE}`,
+        );
       },
       { connection, prefix: test.prefix },
     );
@@ -93,11 +103,79 @@ describe('Bull Board', () => {
     expect(failed.text).not.toContain('sk-failure-reason-secret-3');
   });
 
+  it('shows stack traces and failure reasons without absolute paths', async () => {
+    const failed = await boardJobs(test, QUEUE_NAMES.select, 'failed');
+    const [job] = failed.jobs;
+    const stacktrace = job?.stacktrace ?? [];
+    expect(stacktrace.length).toBeGreaterThan(0);
+    const [trace = ''] = stacktrace;
+    expect(trace.split('\n')[0]).toBe(
+      'Error: provider said: Authorization: Bearer [REDACTED] while reading seeds/private-notes.jsonl',
+    );
+    // The frames stay, with paths relative to the working directory.
+    expect(trace).toMatch(/\n {4}at .*apps\/scheduler\/src\/http\/bull-board-router\.test\.ts:\d+:\d+/);
+    expect(job?.failedReason).toMatch(/while reading seeds\/private-notes\.jsonl$/);
+    expect(failed.text).not.toContain(process.cwd());
+    for (const entry of stacktrace) expect(entry).not.toMatch(ABSOLUTE_PATH);
+
+    const single = await fetch(
+      new URL(`/queues/api/queues/${QUEUE_NAMES.select}/${job?.id}`, test.dashboard.url),
+    );
+    expect(single.status).toBe(200);
+    const text = await single.text();
+    expect(text).not.toContain(process.cwd());
+    const shown = JSON.parse(text) as { job: BoardJob };
+    for (const entry of shown.job.stacktrace ?? []) expect(entry).not.toMatch(ABSOLUTE_PATH);
+  });
+
+  it('answers Redis stats without versions, the operating system or the port', async () => {
+    const response = await fetch(new URL('/queues/api/redis/stats', test.dashboard.url));
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    const stats = JSON.parse(text) as Record<string, unknown> & {
+      memory: { used: number };
+      clients: { connected: number };
+      uptime: number;
+    };
+    const info = await test.redis.info('server');
+    const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim() ?? '';
+    for (const detail of [
+      field('redis_version'),
+      field('os'),
+      field('redis_build_id'),
+      field('executable'),
+    ]) {
+      expect(detail).not.toBe('');
+      expect(text).not.toContain(detail);
+    }
+    expect(Object.keys(stats).sort()).toEqual(['backend', 'clients', 'memory', 'uptime', 'version']);
+    expect(stats.version).toBe('hidden');
+    // What Bull Board's Redis panel draws stays: memory, clients, uptime.
+    expect(stats.memory.used).toBeGreaterThan(0);
+    expect(stats.clients.connected).toBeGreaterThan(0);
+    expect(stats.uptime).toBeGreaterThanOrEqual(0);
+  });
+
+  it('tells the board to show times in UTC', async () => {
+    const page = await (await fetch(new URL('/queues/', test.dashboard.url))).text();
+    const config = /<script id="__UI_CONFIG__" type="application\/json">(.*?)<\/script>/s.exec(page)?.[1];
+    const formats = (
+      JSON.parse(config ?? '{}') as { dateFormats?: Record<string, Intl.DateTimeFormatOptions> }
+    ).dateFormats;
+    expect(Object.keys(formats ?? {}).sort()).toEqual(['common', 'full', 'short']);
+    // 2026-11-27 15:41:57 UTC, as the board's own formatter (Intl.DateTimeFormat) writes it.
+    const instant = Date.UTC(2026, 10, 27, 15, 41, 57);
+    for (const [name, options] of Object.entries(formats ?? {})) {
+      expect(options.timeZone, name).toBe('UTC');
+      expect(new Intl.DateTimeFormat('en-US', options).format(instant), name).toMatch(/15:41:57 UTC$/);
+    }
+  });
+
   it('refuses every write action in read-only mode and changes nothing', async () => {
     const board = (route: string, method: string, body?: unknown) =>
       fetch(new URL(`/queues/api/${route}`, test.dashboard.url), {
         method,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...SAME_SITE },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     const attempts: Array<[string, string, unknown?]> = [
@@ -125,10 +203,14 @@ describe('Bull Board with actions allowed', () => {
     try {
       const pause = await fetch(new URL('/queues/api/queues/generate/pause', test.dashboard.url), {
         method: 'PUT',
+        headers: SAME_SITE,
       });
       expect(pause.status).toBeLessThan(300);
       expect(await queue.isPaused()).toBe(true);
-      await fetch(new URL('/queues/api/queues/generate/resume', test.dashboard.url), { method: 'PUT' });
+      await fetch(new URL('/queues/api/queues/generate/resume', test.dashboard.url), {
+        method: 'PUT',
+        headers: SAME_SITE,
+      });
       expect(await queue.isPaused()).toBe(false);
     } finally {
       await queue.close();

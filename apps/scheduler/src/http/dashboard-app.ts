@@ -12,17 +12,27 @@ import { Queue } from 'bullmq';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { createBullBoardRouter } from './bull-board-router';
+import { clientErrorHandler, refuseUndecodablePaths } from './client-error-handler';
+import {
+  BULL_BOARD_SECURITY_POLICY,
+  FRAGMENT_SECURITY_POLICY,
+  pageSecurityPolicy,
+} from './content-security-policy';
 import { dashboardAuth } from './dashboard-auth';
 import type { DashboardCredentials } from './dashboard-credentials';
 import { renderRunContent, renderRunsContent } from './dashboard-pages';
 import { loopbackHostGuard } from './host-header-guard';
 import { IterationTokenReader } from './iteration-token-reader';
+import { requireJsonBodies } from './json-body-guard';
+import { LoginRateLimiter, type LoginRateLimitSettings } from './login-rate-limit';
 import { contentFragment, renderPage } from './page-layout';
 import type { PostedJobPolicy } from './posted-job-policy';
 import { collectMetrics } from './prometheus-metrics';
 import { PROMETHEUS_CONTENT_TYPE } from './prometheus-text';
 import { redactText } from './redact-secrets';
+import { requestOriginGuard } from './request-origin-guard';
 import { createRunApiRouter } from './run-api-router';
+import { addRunDetailRoutes } from './run-detail-routes';
 import { RunViews } from './run-view';
 
 export interface DashboardAppOptions {
@@ -32,6 +42,8 @@ export interface DashboardAppOptions {
   redisUrl?: string;
   /** Who may use the dashboard; undefined means anyone who reaches it (loopback only). */
   credentials?: DashboardCredentials;
+  /** Failed logins allowed per client address. @defaultValue DEFAULT_LOGIN_RATE_LIMIT (10 a minute) */
+  loginRateLimit?: Partial<LoginRateLimitSettings>;
   /**
    * Answer only requests whose Host names this machine (DNS-rebinding guard); set when the
    * server listens on loopback without credentials. @defaultValue false
@@ -61,30 +73,6 @@ export interface DashboardApp {
   close(): Promise<void>;
 }
 
-// Pages carry one inline style sheet and one inline script (with a per-response nonce); nothing
-// else loads, and nothing from another origin.
-function pageSecurityPolicy(nonce: string): string {
-  return [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    "style-src 'unsafe-inline'",
-    "img-src 'self' data:",
-    "connect-src 'self'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
-
-const BULL_BOARD_POLICY = [
-  "default-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
-
 /**
  * The dashboard: Bull Board at /queues/, the iteration dashboard at / and /runs/:runId, the
  * JSON API at /api, Prometheus metrics at /metrics; every route behind the same credentials.
@@ -93,9 +81,12 @@ export function createDashboardApp(options: DashboardAppOptions): DashboardApp {
   const environment = options.environment ?? process.env;
   registerEnvironmentSecrets(environment);
   const redisUrl = options.redisUrl ?? redisUrlFromEnvironment(environment);
-  const secrets = [options.credentials?.password, options.credentials?.token, redisPassword(redisUrl)].filter(
-    (secret): secret is string => Boolean(secret),
-  );
+  const secrets = [
+    options.credentials?.password,
+    options.credentials?.token,
+    options.credentials?.readToken,
+    redisPassword(redisUrl),
+  ].filter((secret): secret is string => Boolean(secret));
   const redis = createRedisConnection({ url: redisUrl });
   redis.on('error', (error) => options.logger?.warn({ err: error }, 'dashboard-redis-error'));
   const store = new RunStore(redis, options.prefix);
@@ -108,6 +99,7 @@ export function createDashboardApp(options: DashboardAppOptions): DashboardApp {
     prefix: options.prefix,
     tokens: new IterationTokenReader(),
     secrets,
+    queues,
   });
   const refreshMs = options.refreshMs ?? 2_000;
   const allowActions = options.allowActions === true;
@@ -125,12 +117,18 @@ export function createDashboardApp(options: DashboardAppOptions): DashboardApp {
     next();
   });
   if (options.loopbackHostsOnly) app.use(loopbackHostGuard());
-  app.use(dashboardAuth(options.credentials));
+  // Every route, Bull Board's included, sits behind these. Who: credentials and their scope
+  // (401, 429, 403). Whence: writes from this origin only (403). What: JSON bodies only (415),
+  // paths that decode (400).
+  app.use(dashboardAuth(options.credentials, { rateLimiter: new LoginRateLimiter(options.loginRateLimit) }));
+  app.use(requestOriginGuard());
+  app.use(requireJsonBodies());
+  app.use(refuseUndecodablePaths());
 
   app.use(
     '/queues',
     (_request, response, next) => {
-      response.set('Content-Security-Policy', BULL_BOARD_POLICY);
+      response.set('Content-Security-Policy', BULL_BOARD_SECURITY_POLICY);
       next();
     },
     createBullBoardRouter({ queues, basePath: '/queues', allowActions, secrets, dashboardUrl: '/' }),
@@ -163,7 +161,10 @@ export function createDashboardApp(options: DashboardAppOptions): DashboardApp {
     },
   ) => {
     if (request.query.fragment === '1') {
-      response.type('html').send(contentFragment(page.content, page.final, refreshMs).value);
+      response
+        .set('Content-Security-Policy', FRAGMENT_SECURITY_POLICY)
+        .type('html')
+        .send(contentFragment(page.content, page.final, refreshMs).value);
       return;
     }
     const nonce = randomBytes(16).toString('base64');
@@ -196,10 +197,12 @@ export function createDashboardApp(options: DashboardAppOptions): DashboardApp {
       final: view.terminal,
     });
   });
+  addRunDetailRoutes(app, { store, queues, secrets, sendPage });
 
   app.use((_request, response) => {
     response.status(404).type('text/plain').send('not found\n');
   });
+  app.use(clientErrorHandler(secrets));
   app.use((error: Error, _request: Request, response: Response, _next: NextFunction) => {
     options.logger?.error({ err: error }, 'dashboard-request-failed');
     if (response.headersSent) return;

@@ -38,3 +38,28 @@ export function formatTime(epochMs: number | null | undefined): string {
   if (epochMs === null || epochMs === undefined) return '–';
   return `${new Date(epochMs).toISOString().replace('T', ' ').slice(0, 19)} UTC`;
 }
+
+/** `1.4 MB`: file sizes in powers of 1000, as `ls -h --si` shows them. */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined) return '–';
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** `3 min 20 s (2 min 50 s – 3 min 50 s)`; `~40 s, rough (pace from 7 pairs)` while few pairs settled. */
+export function formatEta(
+  eta: { etaMs: number; lowMs: number; highMs: number; sampleSize: number; rough: boolean } | null,
+): string {
+  if (!eta) return '–';
+  const range = `${formatDuration(eta.lowMs)} – ${formatDuration(eta.highMs)}`;
+  return eta.rough
+    ? `~${formatDuration(eta.etaMs)}, rough (pace from ${eta.sampleSize} pair${eta.sampleSize === 1 ? '' : 's'}; ${range})`
+    : `${formatDuration(eta.etaMs)} (${range})`;
+}

@@ -5,7 +5,7 @@ export interface PageOptions {
   /** Nonce of the inline style and script, echoed by the Content-Security-Policy header. */
   nonce: string;
   /** Which navigation item is current. */
-  section: 'runs' | 'run';
+  section: 'runs' | 'run' | 'jobs';
   /** The refreshable part of the page. */
   content: SafeHtml;
   /** How often the content is fetched again, in ms; 0 for never. */
@@ -51,7 +51,10 @@ th:first-child,td:first-child,.left{text-align:left}tr:last-child td{border-bott
 .badge{display:inline-block;padding:2px 8px;border-radius:999px;font-size:12px;font-weight:600;background:#e2e8f0;color:#334155}
 .badge.running,.badge.releasing{background:#dbeafe;color:#1d4ed8}.badge.completed,.badge.finished{background:#dcfce7;color:#166534}
 .badge.failed{background:#fee2e2;color:#991b1b}.badge.cancelled{background:#fef3c7;color:#92400e}
-.badge.pending,.badge.waiting{background:#f1f5f9;color:#475569}
+.badge.pending,.badge.waiting,.badge.not-run{background:#f1f5f9;color:#475569}
+.badge.partial{background:#fef3c7;color:#92400e}
+.reason{color:var(--bad);font-size:12px;max-width:280px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;margin-top:2px}
+.description{color:var(--text);margin:4px 0 12px;max-width:900px}
 .progress{height:8px;background:#e2e8f0;border-radius:999px;overflow:hidden;min-width:120px}
 .progress>span{display:block;height:100%;background:var(--accent)}
 .progress.big{height:12px;margin:10px 0 6px}
@@ -59,7 +62,12 @@ th:first-child,td:first-child,.left{text-align:left}tr:last-child td{border-bott
 .facts b{color:var(--text);font-weight:600}
 .note{color:var(--muted);font-size:13px;margin-top:10px}
 .alert{background:#fef2f2;border:1px solid #fecaca;color:#991b1b;border-radius:var(--radius);padding:10px 14px;margin:12px 0;white-space:pre-wrap}
+.alert.warn{background:#fffbeb;border-color:#fde68a;color:#92400e}
 .empty{padding:40px;text-align:center;color:var(--muted)}
+.unparseable{color:var(--warn);font-size:11px}
+td.wrap{white-space:normal;max-width:640px;word-break:break-word}
+tr.total td{font-weight:600;background:#f8fafc}
+figure.chart .incomplete-label{font-size:10px;fill:#92400e}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px;background:#eef2f7;padding:1px 5px;border-radius:4px}
 .spaced{margin-top:14px}td .note{font-size:11px;margin:0}
 .good{color:var(--ok)}.mid{color:var(--warn)}.poor{color:var(--bad)}

@@ -1,9 +1,12 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { parseRunConfig, QUEUE_NAMES, RunStore } from '@parley/core';
 import { recordUsage } from '@parley/llm';
 import { Queue, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRun } from '../create-run';
 import { startTestDashboard, type TestDashboard } from './dashboard-test-support';
+import { collectMetrics, METRICS_RUN_LIMIT } from './prometheus-metrics';
 import { PROMETHEUS_CONTENT_TYPE, PrometheusText } from './prometheus-text';
 
 interface Sample {
@@ -51,9 +54,11 @@ function sampleValue(samples: Sample[], name: string, labels: Record<string, str
   )?.value;
 }
 
+const SEED = path.resolve(import.meta.dirname, '../../../../seeds/parley-seed.jsonl');
+
 const JOB = `
 name: metrics
-seed: { path: /dev/null }
+seed: { path: ${SEED} }
 iterations: 2
 pairs: 4
 models:
@@ -108,9 +113,27 @@ describe('/metrics', () => {
     await store.settlePair(running.id, 1, 'p1', 'accepted', {});
     await store.settlePair(running.id, 1, 'p2', 'accepted', {});
     await store.settlePair(running.id, 1, 'p2', 'accepted', {}); // a retried settle counts once
-    await store.settlePair(running.id, 1, 'p3', 'rejected', {});
+    await store.settlePair(running.id, 1, 'p3', 'rejected', {
+      structure: { passed: 2, total: 2 },
+      faithfulness: { passed: 1, total: 1, unparseable: 1 },
+    });
     await store.initIteration(running.id, 2, 4);
-    await store.settlePair(running.id, 2, 'p1', 'failed', {});
+    await store.settlePair(
+      running.id,
+      2,
+      'p1',
+      'failed',
+      {},
+      { 'provider-error (401 authentication_error)': 2 },
+    );
+    await store.settlePair(
+      running.id,
+      2,
+      'p2',
+      'failed',
+      {},
+      { timeout: 1, 'provider-error (401 authentication_error)': 1 },
+    );
     await recordUsage(test.redis, test.prefix, running.id, 'gen', 'generate', {
       calls: 5,
       inputTokens: 1_000,
@@ -169,7 +192,31 @@ describe('/metrics', () => {
     const run = runningId;
     expect(sampleValue(samples, 'parley_run_pairs_total', { run, outcome: 'accepted' })).toBe(2);
     expect(sampleValue(samples, 'parley_run_pairs_total', { run, outcome: 'rejected' })).toBe(1);
-    expect(sampleValue(samples, 'parley_run_pairs_total', { run, outcome: 'failed' })).toBe(1);
+    expect(sampleValue(samples, 'parley_run_pairs_total', { run, outcome: 'failed' })).toBe(2);
+    // Planned over every iteration (the second planned like the first), status, experts, failures.
+    expect(sampleValue(samples, 'parley_run_pairs_planned', { run })).toBe(8);
+    expect(sampleValue(samples, 'parley_run_pairs_planned', { run: completedId })).toBe(0);
+    expect(sampleValue(samples, 'parley_run_status', { run, status: 'running' })).toBe(1);
+    expect(sampleValue(samples, 'parley_run_status', { run, status: 'completed' })).toBe(0);
+    expect(sampleValue(samples, 'parley_run_status', { run: completedId, status: 'completed' })).toBe(1);
+    expect(
+      samples.filter((sample) => sample.name === 'parley_run_status' && sample.labels.run === run),
+    ).toHaveLength(6);
+    expect(sampleValue(samples, 'parley_run_info', { run, name: 'metrics' })).toBe(1);
+    const verdicts = (expert: string, verdict: string) =>
+      sampleValue(samples, 'parley_run_expert_verdicts_total', { run, expert, verdict });
+    expect([verdicts('structure', 'passed'), verdicts('structure', 'rejected')]).toEqual([2, 0]);
+    expect(['passed', 'rejected', 'unparseable'].map((verdict) => verdicts('faithfulness', verdict))).toEqual(
+      [1, 0, 1],
+    );
+    expect(
+      sampleValue(samples, 'parley_run_failures_total', {
+        run,
+        category: 'provider-error (401 authentication_error)',
+      }),
+    ).toBe(3);
+    expect(sampleValue(samples, 'parley_run_failures_total', { run, category: 'timeout' })).toBe(1);
+    expect(types.get('parley_run_failures_total')).toBe('counter');
     expect(sampleValue(samples, 'parley_run_pairs_total', { run: completedId, outcome: 'accepted' })).toBe(0);
 
     // Model "gen" adds up over its two stages.
@@ -197,6 +244,63 @@ describe('/metrics', () => {
       sampleValue(samples, 'parley_llm_errors_total', { run, model: 'judge', kind: 'invalid_output' }),
     ).toBe(3);
     expect(sampleValue(samples, 'parley_llm_errors_total', { run, model: 'judge', kind: 'retry' })).toBe(0);
+  });
+});
+
+describe('/metrics per-run series', () => {
+  it('cover only the newest runs, so the label set stays bounded', async () => {
+    const test = await startTestDashboard();
+    try {
+      const store = new RunStore(test.redis, test.prefix);
+      const config = parseRunConfig(JOB, 'metrics.yaml');
+      for (let index = 0; index < 4; index++) {
+        const run = await createRun(store, config, { runId: `bounded-${index}` });
+        // Distinct creation times, oldest first.
+        await test.redis.zadd(`${test.prefix}:runs`, index + 1, run.id);
+      }
+      const text = await collectMetrics({
+        queues: [],
+        store,
+        redis: test.redis,
+        prefix: test.prefix,
+        runLimit: 2,
+      });
+      const { samples } = parseExposition(text);
+      const runs = new Set(samples.filter((sample) => sample.labels.run).map((sample) => sample.labels.run));
+      expect([...runs].sort()).toEqual(['bounded-2', 'bounded-3']);
+      expect(sampleValue(samples, 'parley_runs', { status: 'pending' })).toBe(4);
+      expect(METRICS_RUN_LIMIT).toBe(100);
+    } finally {
+      await test.close();
+    }
+  });
+});
+
+describe('the example Grafana board (docs/grafana/parley-dashboard.json)', () => {
+  it('queries only metrics and labels that /metrics exports', async () => {
+    const file = path.resolve(import.meta.dirname, '../../../../docs/grafana/parley-dashboard.json');
+    const board = JSON.parse(await readFile(file, 'utf8')) as {
+      panels: Array<{ targets?: Array<{ expr: string }> }>;
+      templating: { list: Array<{ definition?: string }> };
+    };
+    const expressions = [
+      ...board.panels.flatMap((panel) => (panel.targets ?? []).map((target) => target.expr)),
+      ...board.templating.list.flatMap((variable) => (variable.definition ? [variable.definition] : [])),
+    ];
+    expect(expressions.length).toBeGreaterThan(10);
+    const test = await startTestDashboard();
+    try {
+      const store = new RunStore(test.redis, test.prefix);
+      const text = await collectMetrics({ queues: [], store, redis: test.redis, prefix: test.prefix });
+      const exported = new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((match) => match[1]));
+      for (const expression of expressions) {
+        for (const [name] of expression.matchAll(/parley_[a-z_]+/g)) {
+          expect(exported.has(name), `${name} in ${expression}`).toBe(true);
+        }
+      }
+    } finally {
+      await test.close();
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { ID_PATTERN, type RunStore, TERMINAL_STATUSES } from '@parley/core';
+import { ID_PATTERN, type RunStore } from '@parley/core';
 import express, { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { JobSubmissionError, type JobSubmissionOptions, submitJob } from './job-submission';
@@ -74,12 +74,20 @@ export function createRunApiRouter(options: RunApiOptions): Router {
     const body = z.strictObject({}).safeParse(request.body ?? {});
     if (!body.success) return invalid(response, body.error);
     const runId = parameters.data.runId;
+    // Atomic with the check for a driver: a run no scheduler holds the lease of is cancelled
+    // here and now (200); a driven one is asked to stop, and its scheduler ends it (202).
+    const outcome = await options.store.cancelRun(runId);
     const run = await options.store.getRun(runId);
-    if (!run) return send(response, 404, { error: `no run ${runId}` });
-    if (TERMINAL_STATUSES.has(run.status))
+    if (outcome === 'missing' || !run) return send(response, 404, { error: `no run ${runId}` });
+    if (outcome === 'finished')
       return send(response, 409, { error: `run ${runId} is already ${run.status}` });
-    await options.store.requestCancel(runId);
-    send(response, 202, { run: await options.store.getRun(runId), message: 'cancellation requested' });
+    if (outcome === 'cancelled')
+      return send(response, 200, {
+        run,
+        outcome,
+        message: 'no scheduler was driving the run: it is cancelled',
+      });
+    send(response, 202, { run, outcome, message: 'cancellation requested: its scheduler starts no new job' });
   });
 
   router.use((_request, response) => send(response, 404, { error: 'no such API route' }));

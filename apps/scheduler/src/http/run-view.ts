@@ -1,28 +1,44 @@
 import {
+  addFailureCounts,
   type IterationCounters,
+  orderExperts,
   type RunConfig,
   type RunRecord,
   type RunStore,
+  rankFailures,
   TERMINAL_STATUSES,
 } from '@parley/core';
 import { emptyUsageTotals, type RedisClient, readUsage, type UsageTotals } from '@parley/llm';
+import type { Queue } from 'bullmq';
 import { publicConfig, publicUrl } from '../release/public-config';
+import { type EtaEstimate, estimateEta } from './eta-estimate';
 import { type EvalSummary, readEvalReport } from './eval-report';
 import type { IterationTokenReader } from './iteration-token-reader';
+import { countPairsInFlight, type PairsInFlight } from './pairs-in-flight';
 import { redactSecrets, redactText } from './redact-secrets';
+import { ReleaseReader, type ReleaseView } from './release-view';
 
 /** An expert's filter results in one iteration. */
 export interface ExpertPassView {
+  /** Real verdicts: `passed` of `total`. */
   passed: number;
   total: number;
+  /** Answers that could not be read as a verdict, apart from `total`. */
+  unparseable: number;
   /** passed / total, null before the expert judged anything. */
   passRate: number | null;
 }
 
+/**
+ * Where an iteration stands. `partial`: it began but the run ended (failed, cancelled) before
+ * all its pairs settled; `not-run`: the run ended before it began.
+ */
+export type IterationState = 'waiting' | 'running' | 'finished' | 'partial' | 'not-run';
+
 /** One iteration as the dashboard shows it. */
 export interface IterationView {
   iteration: number;
-  state: 'waiting' | 'running' | 'finished';
+  state: IterationState;
   planned: number;
   enqueued: number;
   accepted: number;
@@ -45,6 +61,10 @@ export interface IterationView {
   costUsd: number | null;
   /** From eval.json, when evaluation ran. */
   losingRate: number | null;
+  /** Failure category → failed pairs and candidates. */
+  failures: Record<string, number>;
+  /** Pairs in each stage now; only for the iteration that is running (null otherwise). */
+  inFlight: PairsInFlight | null;
 }
 
 /** Where the whole run stands and when it should end. */
@@ -58,6 +78,24 @@ export interface RunProgressView {
   pairsPerMinute: number | null;
   /** Estimated time left, null when there is no pace yet or the run is over. */
   etaMs: number | null;
+  /** The same with its range and how sure it is (see eta-estimate.ts). */
+  eta: EtaEstimate | null;
+}
+
+/** Who drives a run that is not over yet. */
+export type DriverView =
+  | { state: 'scheduler'; holder: string }
+  /** Created (through the API or `--detach`) and no scheduler has taken it yet. */
+  | { state: 'waiting-for-scheduler' }
+  /** Started, but no scheduler holds its lease now (it died): the next one to start resumes it. */
+  | { state: 'no-scheduler' };
+
+/** Spend so far against the job's `budget`. */
+export interface BudgetView {
+  costUsd: number;
+  maxCostUsd: number | null;
+  tokens: number;
+  maxTokens: number | null;
 }
 
 export interface RunView {
@@ -66,6 +104,14 @@ export interface RunView {
   /** The job config with credentials cut from URLs; null when Redis holds none. */
   config: RunConfig | null;
   iterations: IterationView[];
+  /** Filter experts in the order the Critic runs them (offline first), then any other counted. */
+  expertOrder: string[];
+  /** Failure categories of the whole run, most common first. */
+  failures: Array<{ category: string; count: number }>;
+  /** Null once the run is over. */
+  driver: DriverView | null;
+  release: ReleaseView;
+  budget: BudgetView;
   progress: RunProgressView;
   usage: { total: UsageTotals; byModel: Record<string, UsageTotals>; byStage: Record<string, UsageTotals> };
   evaluation: { file: string; problem?: string } | null;
@@ -87,6 +133,8 @@ export interface RunViewsOptions {
   redis: RedisClient;
   prefix: string;
   tokens: IterationTokenReader;
+  /** The loop's BullMQ queues, for the pairs in each stage now; without them none are shown. */
+  queues?: readonly Queue[];
   /** Secrets to scrub besides those registered with the logger. */
   secrets?: readonly string[];
   /** For tests. @defaultValue Date.now */
@@ -96,6 +144,7 @@ export interface RunViewsOptions {
 /** Builds what the dashboard, the JSON API and (in part) /metrics show of runs. */
 export class RunViews {
   private readonly configs = new Map<string, RunConfig | null>();
+  private readonly releases = new ReleaseReader();
   private readonly now: () => number;
 
   constructor(private readonly options: RunViewsOptions) {
@@ -111,8 +160,9 @@ export class RunViews {
           readUsage(this.options.redis, this.options.prefix, run.id),
           this.config(run.id),
         ]);
+        const terminal = TERMINAL_STATUSES.has(run.status);
         const iterations = counters.map((counter) =>
-          iterationView(counter, this.now(), null, null, undefined),
+          iterationView(counter, terminal, this.now(), null, null, undefined),
         );
         const done = iterations.reduce((sum, iteration) => sum + iteration.done, 0);
         const accepted = iterations.reduce((sum, iteration) => sum + iteration.accepted, 0);
@@ -131,12 +181,15 @@ export class RunViews {
   async get(runId: string): Promise<RunView | undefined> {
     const run = await this.options.store.getRun(runId);
     if (!run) return undefined;
-    const [counters, usage, config, evaluation, tokens] = await Promise.all([
+    const terminal = TERMINAL_STATUSES.has(run.status);
+    const [counters, usage, config, evaluation, tokens, release, driver] = await Promise.all([
       this.counters(run),
       readUsage(this.options.redis, this.options.prefix, run.id),
       this.config(run.id),
       readEvalReport(run.runFolder),
       this.options.tokens.read(run.runFolder, run.iterations).catch(() => new Map()),
+      this.releases.read(run),
+      terminal ? null : this.driver(run),
     ]);
     const rates = blendedPrices(config, usage.byModelAndStage);
     const now = this.now();
@@ -146,13 +199,32 @@ export class RunViews {
         spent && rates
           ? (spent.inputTokens * rates.input + spent.outputTokens * rates.output) / 1_000_000
           : null;
-      return iterationView(counter, now, spent ?? null, cost, evaluation);
+      return iterationView(counter, terminal, now, spent ?? null, cost, evaluation);
     });
+    const running = iterations.find((iteration) => iteration.state === 'running');
+    if (running && this.options.queues) {
+      running.inFlight = await countPairsInFlight(this.options.queues, run.id, running.iteration);
+    }
     return {
       run: this.publicRun(run),
-      terminal: TERMINAL_STATUSES.has(run.status),
+      terminal,
       config: config ? redactSecrets(publicConfig(config), { secrets: this.options.secrets }) : null,
       iterations,
+      expertOrder: orderExperts(
+        iterations.flatMap((iteration) => Object.keys(iteration.experts)),
+        config?.critic,
+      ),
+      failures: rankFailures(addFailureCounts(...iterations.map((iteration) => iteration.failures))).map(
+        ([category, count]) => ({ category, count }),
+      ),
+      driver,
+      release,
+      budget: {
+        costUsd: usage.total.costUsd,
+        maxCostUsd: config?.budget.maxCostUsd ?? null,
+        tokens: usage.total.inputTokens + usage.total.outputTokens,
+        maxTokens: config?.budget.maxTokens ?? null,
+      },
       progress: progressView(run, iterations, config, now),
       usage: { total: usage.total, byModel: usage.byModel, byStage: usage.byStage },
       evaluation: evaluation
@@ -162,12 +234,15 @@ export class RunViews {
     };
   }
 
+  /** A run not over yet: is a scheduler driving it (holding its lease)? */
+  private async driver(run: RunRecord): Promise<DriverView> {
+    const holder = await this.options.store.leaseHolder(run.id);
+    if (holder) return { state: 'scheduler', holder };
+    return run.status === 'pending' ? { state: 'waiting-for-scheduler' } : { state: 'no-scheduler' };
+  }
+
   private async counters(run: RunRecord): Promise<IterationCounters[]> {
-    return Promise.all(
-      Array.from({ length: run.iterations }, (_, index) =>
-        this.options.store.iterationCounters(run.id, index + 1),
-      ),
-    );
+    return this.options.store.runCounters(run.id, run.iterations);
   }
 
   /** A run's config never changes once created: read it once. */
@@ -190,6 +265,7 @@ export class RunViews {
 
 function iterationView(
   counter: IterationCounters,
+  runOver: boolean,
   now: number,
   tokens: { inputTokens: number; outputTokens: number } | null,
   costUsd: number | null,
@@ -200,12 +276,12 @@ function iterationView(
   const finishedAt = counter.finishedAt ?? null;
   const durationMs = startedAt === null ? null : (finishedAt ?? now) - startedAt;
   const experts: Record<string, ExpertPassView> = {};
-  for (const [name, counts] of Object.entries(counter.experts).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, counts] of Object.entries(counter.experts)) {
     experts[name] = { ...counts, passRate: counts.total > 0 ? counts.passed / counts.total : null };
   }
   return {
     iteration: counter.iteration,
-    state: finishedAt !== null ? 'finished' : startedAt !== null ? 'running' : 'waiting',
+    state: iterationState(startedAt, finishedAt, runOver),
     planned: counter.planned,
     enqueued: counter.enqueued,
     accepted: counter.accepted,
@@ -222,7 +298,19 @@ function iterationView(
     outputTokens: tokens?.outputTokens ?? null,
     costUsd,
     losingRate: evaluation?.losingRates[counter.iteration] ?? null,
+    failures: counter.failures,
+    inFlight: null,
   };
+}
+
+function iterationState(
+  startedAt: number | null,
+  finishedAt: number | null,
+  runOver: boolean,
+): IterationState {
+  if (finishedAt !== null) return 'finished';
+  if (startedAt !== null) return runOver ? 'partial' : 'running';
+  return runOver ? 'not-run' : 'waiting';
 }
 
 function progressView(
@@ -242,21 +330,24 @@ function progressView(
   const elapsedMs = (terminal ? (run.finishedAt ?? run.updatedAt) : now) - run.createdAt;
   const current = iterations.find((iteration) => iteration.state === 'running');
   const measured = iterations.filter((iteration) => iteration.durationMs && iteration.done > 0);
+  const measuredDone = measured.reduce((sum, iteration) => sum + iteration.done, 0);
   const averagePace =
     measured.length > 0
-      ? (measured.reduce((sum, iteration) => sum + iteration.done, 0) /
-          measured.reduce((sum, iteration) => sum + (iteration.durationMs ?? 0), 0)) *
-        60_000
+      ? (measuredDone / measured.reduce((sum, iteration) => sum + (iteration.durationMs ?? 0), 0)) * 60_000
       : null;
   const pairsPerMinute = current?.pairsPerMinute ?? averagePace;
+  // The pace's sample: the running iteration's settled pairs, else every measured iteration's.
+  const sampleSize = current?.pairsPerMinute ? current.done : measuredDone;
   const remaining = Math.max(0, pairsPlanned - pairsDone);
+  const eta = !terminal && pairsPerMinute ? estimateEta(remaining, pairsPerMinute, sampleSize) : null;
   return {
     pairsDone,
     pairsPlanned,
     fraction: pairsPlanned > 0 ? Math.min(1, pairsDone / pairsPlanned) : terminal ? 1 : 0,
     elapsedMs: Math.max(0, elapsedMs),
     pairsPerMinute,
-    etaMs: !terminal && pairsPerMinute && remaining > 0 ? (remaining / pairsPerMinute) * 60_000 : null,
+    etaMs: eta?.etaMs ?? null,
+    eta,
   };
 }
 

@@ -20,6 +20,11 @@ export interface LineChartOptions {
   format: (value: number) => string;
   /** Accessible description. */
   description?: string;
+  /**
+   * Per category, a note when its values cover only part of what was planned ("partial", "so
+   * far"): the category is shaded and labelled, its points drawn hollow.
+   */
+  incomplete?: Array<string | null>;
 }
 
 export interface BarChartOptions {
@@ -29,6 +34,8 @@ export interface BarChartOptions {
   color: string;
   format: (value: number) => string;
   description?: string;
+  /** As for line charts; the bars of such a category are drawn faded. */
+  incomplete?: Array<string | null>;
 }
 
 /** Colours that stay apart from each other on white and in print. */
@@ -81,6 +88,21 @@ function axes(categories: string[], yMax: number, format: (value: number) => str
   </g>`;
 }
 
+/**
+ * A shaded band behind each incomplete category, with its note, so a reader does not
+ * compare an unfinished iteration's numbers with whole ones.
+ */
+function incompleteBands(incomplete: Array<string | null> | undefined, count: number): SafeHtml {
+  if (!incomplete?.some((note) => note)) return html``;
+  const band = PLOT_WIDTH / Math.max(count, 1);
+  return html`<g class="incomplete">${incomplete.map((note, index) =>
+    note
+      ? html`<rect x="${round(MARGIN.left + index * band)}" y="${MARGIN.top}" width="${round(band)}" height="${PLOT_HEIGHT}" fill="#f1f5f9" data-incomplete="${note}"><title>${note}: not every planned pair of this iteration has settled</title></rect>
+        <text x="${round(xOf(index, count))}" y="${MARGIN.top + 10}" text-anchor="middle" class="incomplete-label">${note}</text>`
+      : '',
+  )}</g>`;
+}
+
 /** A round top for the y axis whose quarter gridlines are round too. */
 function niceMax(value: number): number {
   if (!(value > 0)) return 1;
@@ -126,16 +148,17 @@ export function lineChart(options: LineChartOptions): SafeHtml {
         (segment) =>
           html`<path d="${segment}" fill="none" stroke="${series.color}" stroke-width="2.5"${series.dashed ? html` stroke-dasharray="6 4"` : ''}/>`,
       )}
-      ${series.values.map((value, index) =>
-        value === null
-          ? ''
-          : html`<circle cx="${round(xOf(index, count))}" cy="${round(yOf(value, yMax))}" r="4" fill="${series.color}"><title>${series.name}, ${options.categories[index] ?? ''}: ${options.format(value)}</title></circle>`,
-      )}
+      ${series.values.map((value, index) => {
+        if (value === null) return '';
+        const note = options.incomplete?.[index];
+        return html`<circle cx="${round(xOf(index, count))}" cy="${round(yOf(value, yMax))}" r="4" fill="${note ? '#fff' : series.color}"${note ? html` stroke="${series.color}" stroke-width="2"` : ''}><title>${series.name}, ${options.categories[index] ?? ''}${note ? ` (${note})` : ''}: ${options.format(value)}</title></circle>`;
+      })}
     </g>`;
   });
   return html`<figure class="chart">
     <figcaption>${options.title}</figcaption>
     <svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${options.description ?? options.title}" preserveAspectRatio="xMidYMid meet">
+      ${incompleteBands(options.incomplete, count)}
       ${axes(options.categories, yMax, options.format)}
       ${lines}
     </svg>
@@ -153,12 +176,14 @@ export function barChart(options: BarChartOptions): SafeHtml {
   return html`<figure class="chart">
     <figcaption>${options.title}</figcaption>
     <svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${options.description ?? options.title}" preserveAspectRatio="xMidYMid meet">
+      ${incompleteBands(options.incomplete, count)}
       ${axes(options.categories, yMax, options.format)}
       ${options.values.map((value, index) => {
         if (value === null) return '';
         const top = yOf(value, yMax);
         const x = xOf(index, count) - barWidth / 2;
-        return html`<rect x="${round(x)}" y="${round(top)}" width="${round(barWidth)}" height="${round(MARGIN.top + PLOT_HEIGHT - top)}" rx="3" fill="${options.color}"><title>${options.categories[index] ?? ''}: ${options.format(value)}</title></rect>
+        const note = options.incomplete?.[index];
+        return html`<rect x="${round(x)}" y="${round(top)}" width="${round(barWidth)}" height="${round(MARGIN.top + PLOT_HEIGHT - top)}" rx="3" fill="${options.color}"${note ? html` fill-opacity="0.45" stroke="${options.color}" stroke-dasharray="4 3"` : ''}><title>${options.categories[index] ?? ''}${note ? ` (${note})` : ''}: ${options.format(value)}</title></rect>
         <text x="${round(xOf(index, count))}" y="${round(top - 5)}" text-anchor="middle" class="bar-label">${options.format(value)}</text>`;
       })}
     </svg>

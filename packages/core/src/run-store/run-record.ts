@@ -47,6 +47,18 @@ export interface IterationCounters {
   failed: number;
   startedAt?: number;
   finishedAt?: number;
-  /** Expert name → candidates it passed / judged. */
-  experts: Record<string, { passed: number; total: number }>;
+  /** Expert name → its filter verdicts (see ExpertCounts). */
+  experts: Record<string, ExpertCounts>;
+  /** Failure category (classifyFailure) → failed pairs and candidates of the iteration. */
+  failures: Record<string, number>;
+}
+
+/**
+ * One filter expert's verdicts. `passed` of `total` are real verdicts; `unparseable` counts the
+ * answers that could not be read as a verdict, kept apart (they are not in `total`).
+ */
+export interface ExpertCounts {
+  passed: number;
+  total: number;
+  unparseable: number;
 }

@@ -4,18 +4,48 @@ import { runConfigSchema } from '../config/run-config';
 import { InputError } from '../errors';
 import { redisKey } from '../redis-connection';
 import { type Conversation, conversationSchema } from '../schemas/conversation';
-import { type IterationCounters, type RunRecord, type RunStatus, runRecordSchema } from './run-record';
+import {
+  type ExpertCounts,
+  type IterationCounters,
+  type RunRecord,
+  type RunStatus,
+  runRecordSchema,
+} from './run-record';
 
 // One Lua script makes "settle a pair" atomic: the pair joins the settled set and the counters
-// move only the first time, so a retried settle job never counts twice.
+// (outcome, expert verdicts, failure categories) move only the first time, so a retried settle
+// job never counts twice. ARGV: pair, outcome, expert field count, expert fields and values,
+// then failure categories and counts.
 const SETTLE_PAIR_SCRIPT = `
 if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
-for i = 3, #ARGV, 2 do
+local expertEnd = 3 + 2 * tonumber(ARGV[3])
+for i = 4, expertEnd, 2 do
   redis.call('HINCRBY', KEYS[3], ARGV[i], tonumber(ARGV[i + 1]))
+end
+for i = expertEnd + 1, #ARGV, 2 do
+  redis.call('HINCRBY', KEYS[4], ARGV[i], tonumber(ARGV[i + 1]))
 end
 return 1
 `;
+
+// Cancelling is atomic with the check for a driver: a run whose lease no scheduler holds ends
+// 'cancelled' at once (nobody else would ever end it); a driven run is asked to stop and its
+// driver ends it. A scheduler that takes the lease afterwards finds the run over and leaves it.
+const CANCEL_RUN_SCRIPT = `
+if redis.call('HEXISTS', KEYS[1], 'id') == 0 then return 'missing' end
+local status = redis.call('HGET', KEYS[1], 'status')
+if status == 'completed' or status == 'failed' or status == 'cancelled' then return 'finished' end
+redis.call('HSET', KEYS[1], 'cancelRequested', '1', 'updatedAt', ARGV[1])
+if redis.call('EXISTS', KEYS[2]) == 1 then return 'requested' end
+redis.call('HSET', KEYS[1], 'status', 'cancelled', 'finishedAt', ARGV[1])
+return 'cancelled'
+`;
+
+/** What cancelling a run did: ended it, asked its driver to, or nothing (missing or already over). */
+export type CancelOutcome = 'cancelled' | 'requested' | 'finished' | 'missing';
+
+const EXPERT_COUNT_FIELDS = new Set(['passed', 'total', 'unparseable']);
 
 /**
  * A run's state in Redis: its record, its config, iteration counters, the settled-pair sets and
@@ -76,6 +106,22 @@ export class RunStore {
     await this.update(runId, { cancelRequested: true });
   }
 
+  /**
+   * Cancels a run: one no scheduler drives (no lease: created through the API with no
+   * `parley scheduler` running, or left by a dead one) ends `cancelled` at once; a driven one is
+   * asked to stop and its driver ends it once no new job starts.
+   */
+  async cancelRun(runId: string): Promise<CancelOutcome> {
+    const outcome = await this.redis.eval(
+      CANCEL_RUN_SCRIPT,
+      2,
+      this.key('run', runId),
+      this.key('run', runId, 'lease'),
+      Date.now(),
+    );
+    return outcome as CancelOutcome;
+  }
+
   // --- iterations ---------------------------------------------------------------------------
 
   async initIteration(runId: string, iteration: number, planned: number): Promise<void> {
@@ -93,31 +139,35 @@ export class RunStore {
   }
 
   /**
-   * Marks a pair settled and counts its outcome and expert verdicts, once. Returns false when
-   * the pair had already been settled (a retried job).
+   * Marks a pair settled and counts its outcome, expert verdicts and failure categories, once.
+   * Returns false when the pair had already been settled (a retried job).
    */
   async settlePair(
     runId: string,
     iteration: number,
     pairId: string,
     outcome: 'accepted' | 'rejected' | 'failed',
-    expertCounts: Record<string, { passed: number; total: number }>,
+    expertCounts: Record<string, Partial<ExpertCounts>>,
+    failureCounts: Record<string, number> = {},
   ): Promise<boolean> {
-    const expertArguments = Object.entries(expertCounts).flatMap(([expert, counts]) => [
-      `${expert}:passed`,
-      counts.passed,
-      `${expert}:total`,
-      counts.total,
-    ]);
+    const expertArguments = Object.entries(expertCounts).flatMap(([expert, counts]) =>
+      (['passed', 'total', 'unparseable'] as const)
+        .filter((field) => counts[field] !== undefined && counts[field] !== 0)
+        .flatMap((field) => [`${expert}:${field}`, counts[field]!]),
+    );
+    const failureArguments = Object.entries(failureCounts).flat();
     const result = await this.redis.eval(
       SETTLE_PAIR_SCRIPT,
-      3,
+      4,
       this.key('run', runId, 'iter', iteration, 'settled'),
       this.key('run', runId, 'iter', iteration),
       this.key('run', runId, 'iter', iteration, 'experts'),
+      this.key('run', runId, 'iter', iteration, 'failures'),
       pairId,
       outcome,
+      expertArguments.length / 2,
       ...expertArguments,
+      ...failureArguments,
     );
     return result === 1;
   }
@@ -131,17 +181,19 @@ export class RunStore {
   }
 
   async iterationCounters(runId: string, iteration: number): Promise<IterationCounters> {
-    const [hash, experts] = await Promise.all([
+    const [hash, experts, failures] = await Promise.all([
       this.redis.hgetall(this.key('run', runId, 'iter', iteration)),
       this.redis.hgetall(this.key('run', runId, 'iter', iteration, 'experts')),
+      this.redis.hgetall(this.key('run', runId, 'iter', iteration, 'failures')),
     ]);
     const expertCounts: IterationCounters['experts'] = {};
     for (const [field, value] of Object.entries(experts)) {
       const separator = field.lastIndexOf(':');
       const name = field.slice(0, separator);
-      const which = field.slice(separator + 1) as 'passed' | 'total';
-      expertCounts[name] ??= { passed: 0, total: 0 };
-      expertCounts[name][which] = Number(value);
+      const which = field.slice(separator + 1);
+      if (separator <= 0 || !EXPERT_COUNT_FIELDS.has(which)) continue;
+      expertCounts[name] ??= { passed: 0, total: 0, unparseable: 0 };
+      expertCounts[name][which as keyof ExpertCounts] = Number(value);
     }
     const number = (value: string | undefined) => (value === undefined ? 0 : Number(value));
     return {
@@ -154,7 +206,17 @@ export class RunStore {
       startedAt: hash.startedAt ? Number(hash.startedAt) : undefined,
       finishedAt: hash.finishedAt ? Number(hash.finishedAt) : undefined,
       experts: expertCounts,
+      failures: Object.fromEntries(
+        Object.entries(failures).map(([category, count]) => [category, Number(count)]),
+      ),
     };
+  }
+
+  /** Counters of every iteration of a run, first to last. */
+  async runCounters(runId: string, iterations: number): Promise<IterationCounters[]> {
+    return Promise.all(
+      Array.from({ length: iterations }, (_, index) => this.iterationCounters(runId, index + 1)),
+    );
   }
 
   // --- example pool ---------------------------------------------------------------------------
@@ -181,6 +243,11 @@ export class RunStore {
       return true;
     }
     return false;
+  }
+
+  /** Who drives the run now (a scheduler id), or undefined when no scheduler holds its lease. */
+  async leaseHolder(runId: string): Promise<string | undefined> {
+    return (await this.redis.get(this.key('run', runId, 'lease'))) ?? undefined;
   }
 
   async releaseLease(runId: string, holder: string): Promise<void> {
