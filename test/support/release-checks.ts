@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type AcceptedConversation,
@@ -27,7 +27,9 @@ export interface ReleaseContents {
  * The release guarantees every e2e test checks: the manifest verifies (sha256s, completeness),
  * every planned pair of every iteration is accounted for exactly once (accepted in
  * conversations.jsonl, or only in rejected.jsonl as rejected/failed with a reason), no
- * conversation twice, and the SPC CSV reads back through our own reader.
+ * conversation twice, every pair resolves in pairs.jsonl, no profile is in two splits, the
+ * release folder holds no work files, and the SPC CSVs (non-empty splits only) read back
+ * through our own reader.
  */
 export async function expectCompleteRelease(
   runFolder: string,
@@ -63,8 +65,38 @@ export async function expectCompleteRelease(
     );
   });
 
+  const pairIds = new Set(
+    (await readJsonl(path.join(runFolder, 'pairs.jsonl'), (value) => value as { id: string })).map(
+      (pair) => pair.id,
+    ),
+  );
+  const profileSplit = new Map<string, string>();
+  for (const conversation of accepted) {
+    expect(pairIds.has(conversation.profilePair ?? ''), `${conversation.pair} resolves in pairs.jsonl`).toBe(
+      true,
+    );
+    expect(conversation.split, `${conversation.id} has a split field`).not.toBeUndefined();
+    if (!conversation.split) continue;
+    for (const profile of [conversation.user1Profile, conversation.user2Profile]) {
+      expect(profile).toBeDefined();
+      expect(
+        profileSplit.get(profile as string) ?? conversation.split,
+        `profile ${profile} in two splits`,
+      ).toBe(conversation.split);
+      profileSplit.set(profile as string, conversation.split);
+    }
+  }
+  for (const line of rejected) expect(pairIds.has(line.profilePair ?? ''), line.pair).toBe(true);
+  expect(await readdir(runFolder)).not.toContain('.work');
+
   let fromCsv = 0;
-  for (const split of ['train', 'valid', 'test']) {
+  const counts = manifest.split.counts;
+  const spcFiles = { train: counts.train, valid: counts.validation, test: counts.test };
+  for (const [split, count] of Object.entries(spcFiles)) {
+    if (count === 0) {
+      await expect(readFile(path.join(runFolder, 'spc', `${split}.csv`))).rejects.toThrow(/ENOENT/);
+      continue;
+    }
     const reader = readSeed(path.join(runFolder, 'spc', `${split}.csv`), {
       format: 'spc-csv',
       mode: 'strict',
@@ -80,6 +112,6 @@ export async function expectCompleteRelease(
       fromCsv++;
     }
   }
-  expect(fromCsv).toBe(accepted.length);
+  expect(fromCsv).toBe(accepted.length - counts.excluded);
   return { accepted, rejected };
 }

@@ -1,5 +1,4 @@
 import { access, mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import { type Conversation, createRedisConnection, type RunConfig, type RunRecord } from '@parley/core';
 import { readSeed, type SeedRecord, writeFileAtomic } from '@parley/dataset';
 import {
@@ -53,11 +52,22 @@ export function createRunPreparer(options: PrepareRunOptions) {
       )
       .map((record) => record.conversation);
 
-    if (await exists(folder.pairs))
-      return { pairs: await readPairs(folder.pairs), seedPool: pick(seedPool, config) };
+    if (await exists(folder.pairs)) {
+      const pairs = await readPairs(folder.pairs);
+      warnIfPairsRunShort(pairs.length, config, run.id, options.logger);
+      return { pairs, seedPool: pick(seedPool, config) };
+    }
+    await mkdir(folder.workFolder, { recursive: true });
 
     if (config.personas.mode === 'seed-pairs') {
-      const { pairs } = seedPairsFromConversations(conversations);
+      const { pairs, skipped } = seedPairsFromConversations(conversations);
+      await writeStageStatistics(folder, {
+        mode: 'seed-pairs',
+        seedConversations: conversations.length,
+        pairs: pairs.length,
+        skippedWithoutPersona: skipped.length,
+      });
+      warnIfPairsRunShort(pairs.length, config, run.id, options.logger);
       await writeJsonlAtomic(
         folder.profiles,
         pairs.flatMap((pair) => [pair.user1, pair.user2]),
@@ -92,7 +102,7 @@ export function createRunPreparer(options: PrepareRunOptions) {
             ? undefined
             : registry.embeddingModel(config.personas.embedding),
         runChunk: runner.runChunk,
-        store: new JsonlPersonaStore(folder.root, path.join(folder.workFolder, 'chunks')),
+        store: new JsonlPersonaStore(folder.root, folder.chunksFolder),
         concurrency: config.concurrency.personas,
         context: { runId: run.id, stage: 'personas:embed' },
         onChunk: (event) => options.logger.debug({ run: run.id, ...event }, 'personas-chunk'),
@@ -101,6 +111,10 @@ export function createRunPreparer(options: PrepareRunOptions) {
         { run: run.id, pairs: result.pairs.length, stats: result.stats.pairs },
         'personas-expanded',
       );
+      // Timings and chunk reuse vary between attempts; the release cites what was produced.
+      const { timingsMs: _timings, chunks: _chunks, ...stats } = result.stats;
+      await writeStageStatistics(folder, { mode: 'expand', ...stats });
+      warnIfPairsRunShort(result.pairs.length, config, run.id, options.logger);
       return { pairs: result.pairs, seedPool: pick(seedPool, config) };
     } finally {
       await runner.close();
@@ -108,6 +122,28 @@ export function createRunPreparer(options: PrepareRunOptions) {
       blocking.disconnect();
     }
   };
+}
+
+/**
+ * Fewer unique pairs than `pairs` per iteration means each iteration meets some pairs twice
+ * (ids `<pair>-rN`): said here once, and counted in the release's warnings.
+ */
+function warnIfPairsRunShort(unique: number, config: RunConfig, runId: string, logger: Logger): void {
+  if (unique === 0 || unique >= config.pairs) return;
+  logger.warn(
+    {
+      run: runId,
+      uniquePairs: unique,
+      pairsPerIteration: config.pairs,
+      repeatsPerIteration: config.pairs - unique,
+    },
+    'pairs-repeated-within-iteration',
+  );
+}
+
+/** What stages 1–3 (or the seed-pairs mode) did, for the release's provenance. */
+function writeStageStatistics(folder: RunFolder, statistics: Record<string, unknown>): Promise<void> {
+  return writeFileAtomic(folder.stageStatistics, `${JSON.stringify(statistics, null, 2)}\n`);
 }
 
 /** The seed pool: a deterministic spread over the seed, up to the pool size. */

@@ -6,7 +6,10 @@ import { type IterationFacts, readReleaseVersions, type UsageSummary, writeRelea
 import { withReleaseFaultHook } from './release-fault-hook';
 import type { RunFolder } from './run-folder';
 
-/** Gathers what the scheduler knows of a run and writes its release (idempotent). */
+/**
+ * Gathers what the scheduler knows of a run and writes its release (idempotent). Also finalises
+ * a cancelled or partial run (`parley release finalize`): iterations never started are left out.
+ */
 export function createRunReleaser(options: { store: RunStore; redis: Redis }) {
   return async (run: RunRecord, config: RunConfig, folder: RunFolder): Promise<void> => {
     const { store, redis } = options;
@@ -15,6 +18,8 @@ export function createRunReleaser(options: { store: RunStore; redis: Redis }) {
     const stageDurationsMs: Record<string, number> = {};
     for (let iteration = 1; iteration <= config.iterations; iteration++) {
       const counters = await store.iterationCounters(run.id, iteration);
+      // A cancelled or partial run is released from the iterations it started (what was paid for).
+      if (iteration > 1 && counters.planned === 0 && !counters.startedAt) break;
       const pool = (await store.getExamplePool(run.id, iteration)) ?? [];
       iterations.push({
         iteration,

@@ -4,6 +4,7 @@ import { registerCriticCommands } from './critic-command';
 import { registerDashboardCommand } from './dashboard-command';
 import { registerEvalCommand } from './eval-command';
 import { registerHealthCommand } from './health-command';
+import { registerReleaseCommands } from './release-command';
 import { registerRunCommand } from './run-command';
 import { registerRunStatusCommands } from './run-status-commands';
 import { registerSchedulerCommand } from './scheduler-command';
@@ -23,5 +24,6 @@ export function registerCommands(program: Command): void {
   registerCriticCommands(program);
   registerConfigCommands(program);
   registerEvalCommand(program);
+  registerReleaseCommands(program);
   registerHealthCommand(program);
 }

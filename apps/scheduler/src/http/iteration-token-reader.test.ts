@@ -2,6 +2,7 @@ import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RunFolder } from '../run-folder';
 import { IterationTokenReader } from './iteration-token-reader';
 
 const folders: string[] = [];
@@ -9,9 +10,12 @@ afterEach(async () => {
   for (const folder of folders.splice(0)) await rm(folder, { recursive: true, force: true });
 });
 
+/** `<output>/run`: the run's work folder lands in `<output>/.parley-work/run`, removed with it. */
 async function runFolder(): Promise<string> {
-  const folder = await mkdtemp(path.join(os.tmpdir(), 'parley-tokens-'));
-  folders.push(folder);
+  const output = await mkdtemp(path.join(os.tmpdir(), 'parley-tokens-'));
+  folders.push(output);
+  const folder = path.join(output, 'run');
+  await mkdir(folder);
   return folder;
 }
 
@@ -21,7 +25,7 @@ const usage = (inputTokens: number, outputTokens: number) => ({ inputTokens, out
 describe('IterationTokenReader', () => {
   it('counts each pair once: the accepted line (whole pair), else its rejected candidates', async () => {
     const root = await runFolder();
-    const work = path.join(root, '.work', 'iterations');
+    const work = new RunFolder(root).workIterationsFolder;
     await mkdir(work, { recursive: true });
     await writeFile(
       path.join(work, '1.accepted.jsonl'),

@@ -2,6 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type TokenUsage, tokenUsageSchema } from '@parley/core';
 import { z } from 'zod';
+import { RunFolder } from '../run-folder';
 
 /** Tokens spent on one iteration's pairs, as recorded with each pair's outcome. */
 export interface IterationTokens {
@@ -41,7 +42,7 @@ const CHUNK_BYTES = 4 * 1024 * 1024;
 
 /**
  * Tokens per iteration, read from the lines the scheduler writes for every settled pair: the
- * `.work/iterations/<n>.{accepted,rejected}.jsonl` files during a run, the release's
+ * work folder's `iterations/<n>.{accepted,rejected}.jsonl` files (RunFolder) during a run, the release's
  * `iterations/<n>.jsonl` and `rejected.jsonl` after it. The usage ledger in Redis has no
  * iteration dimension, so this is the only per-iteration source. Files only grow while a run
  * lasts; each is read once, from where the last read stopped.
@@ -50,7 +51,7 @@ export class IterationTokenReader {
   private readonly folders = new Map<string, FolderState>();
 
   async read(runFolder: string, iterations: number): Promise<Map<number, IterationTokens>> {
-    const layout = (await exists(path.join(runFolder, '.work', 'iterations'))) ? 'work' : 'release';
+    const layout = (await exists(new RunFolder(runFolder).workIterationsFolder)) ? 'work' : 'release';
     let state = this.folders.get(runFolder);
     if (!state || state.layout !== layout) {
       state = { layout, offsets: new Map(), pairs: new Map() };
@@ -147,9 +148,9 @@ function sourceFiles(runFolder: string, layout: 'work' | 'release', iterations: 
   const files: SourceFile[] = [];
   for (let iteration = 1; iteration <= iterations; iteration++) {
     if (layout === 'work') {
-      const folder = path.join(runFolder, '.work', 'iterations');
-      files.push({ file: path.join(folder, `${iteration}.accepted.jsonl`), accepted: true });
-      files.push({ file: path.join(folder, `${iteration}.rejected.jsonl`), accepted: false });
+      const folder = new RunFolder(runFolder);
+      files.push({ file: folder.acceptedLines(iteration), accepted: true });
+      files.push({ file: folder.rejectedLines(iteration), accepted: false });
     } else {
       files.push({ file: path.join(runFolder, 'iterations', `${iteration}.jsonl`), accepted: true });
     }

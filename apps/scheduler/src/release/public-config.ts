@@ -15,7 +15,7 @@ export function publicConfig(config: RunConfig): RunConfig {
   return { ...config, models };
 }
 
-/** Model name to provider, model id and (credential-free) base URL. */
+/** Model name to provider, model id, (credential-free) base URL and price. */
 export function publicModels(config: RunConfig): Record<string, ReleaseModel> {
   return Object.fromEntries(
     Object.entries(config.models).map(([name, model]): [string, ReleaseModel] => [
@@ -24,6 +24,7 @@ export function publicModels(config: RunConfig): Record<string, ReleaseModel> {
         provider: model.provider,
         model: model.model,
         ...(model.baseURL === undefined ? {} : { baseURL: publicUrl(model.baseURL) }),
+        ...(model.price === undefined ? {} : { price: model.price }),
       },
     ]),
   );

@@ -2,22 +2,25 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RunFolder } from '../run-folder';
 import { readWorkRecords } from './read-work-records';
 import { ReleaseSpool } from './release-spool';
 
-let runFolder: string;
+let output: string;
+let runFolder: RunFolder;
 let work: string;
 let spool: ReleaseSpool;
 
 beforeEach(async () => {
-  runFolder = await mkdtemp(path.join(tmpdir(), 'parley-work-'));
-  work = path.join(runFolder, '.work', 'iterations');
+  output = await mkdtemp(path.join(tmpdir(), 'parley-work-'));
+  runFolder = new RunFolder(path.join(output, 'r1'));
+  work = runFolder.workIterationsFolder;
   await mkdir(work, { recursive: true });
-  spool = await ReleaseSpool.create(path.join(runFolder, '.work'));
+  spool = await ReleaseSpool.create(runFolder.workFolder);
 });
 afterEach(async () => {
   await spool.remove();
-  await rm(runFolder, { recursive: true, force: true });
+  await rm(output, { recursive: true, force: true });
 });
 
 const rejected = (pair: string, candidate: number | null, outcome: string, reason = 'r') =>
@@ -57,14 +60,14 @@ describe('readWorkRecords', () => {
       corruptLines: 1,
     });
     expect(records.problems).toEqual([
-      '.work/iterations/1.rejected.jsonl:4: repeats r1.1.a.0|filtered with different content; the first copy was kept',
-      '.work/iterations/1.rejected.jsonl:7: not JSON, left out',
+      '.parley-work/r1/iterations/1.rejected.jsonl:4: repeats r1.1.a.0|filtered with different content; the first copy was kept',
+      '.parley-work/r1/iterations/1.rejected.jsonl:7: not JSON, left out',
     ]);
     expect(records.iterations).toEqual([1]);
   });
 
-  it('reads nothing from a run without .work files', async () => {
-    await rm(path.join(runFolder, '.work'), { recursive: true });
+  it('reads nothing from a run without work files', async () => {
+    await rm(runFolder.workIterationsFolder, { recursive: true });
     const records = await readWorkRecords(runFolder, 'r1', spool);
     expect(records.accepted).toEqual([]);
     expect(records.iterations).toEqual([]);
@@ -73,7 +76,7 @@ describe('readWorkRecords', () => {
   it('names file and line of a record that is not valid or is in the wrong file', async () => {
     await writeFile(path.join(work, '2.rejected.jsonl'), `${rejected('a', 0, 'filtered')}\n`);
     await expect(readWorkRecords(runFolder, 'r1', spool)).rejects.toThrow(
-      '.work/iterations/2.rejected.jsonl:1: says iteration 1 in the file of iteration 2',
+      '.parley-work/r1/iterations/2.rejected.jsonl:1: says iteration 1 in the file of iteration 2',
     );
     await writeFile(path.join(work, '2.rejected.jsonl'), `${rejected('a', 0, 'exploded')}\n`);
     await expect(readWorkRecords(runFolder, 'r1', spool)).rejects.toThrow(

@@ -9,13 +9,10 @@ import {
   rejectedCandidateSchema,
 } from '@parley/core';
 import type { z } from 'zod';
+import type { RunFolder } from '../run-folder';
 import { readLines } from './read-lines';
-import { WORK_FOLDER } from './release-layout';
 import type { ReleaseSpool, SpoolLine } from './release-spool';
 import type { VerdictOutcome } from './release-statistics';
-
-/** Where the scheduler appends settled pairs while a run is in flight, relative to the run folder. */
-export const WORK_ITERATIONS_FOLDER = path.join(WORK_FOLDER, 'iterations');
 
 const WORK_FILE = /^(\d+)\.(accepted|rejected)\.jsonl$/;
 
@@ -50,7 +47,7 @@ export interface WorkRecord<T> {
  * and what the statistics count. The conversation itself stays in the spool.
  */
 export interface AcceptedSummary
-  extends Pick<AcceptedConversation, 'id' | 'iteration' | 'pair' | 'candidate' | 'judgeScore'> {
+  extends Pick<AcceptedConversation, 'id' | 'iteration' | 'pair' | 'candidate' | 'judgeScore' | 'split'> {
   turnCount: number;
   verdicts: VerdictOutcome[];
 }
@@ -82,18 +79,31 @@ export function rejectedKey(
 }
 
 /**
- * Reads `<runFolder>/.work/iterations/<n>.{accepted,rejected}.jsonl`, tolerating what a crash
- * and at-least-once delivery leave behind (repeated lines, a truncated last line, a fragment
- * glued to the next record) and counting each. A line that parses but is not a valid record,
- * or belongs to another run or iteration, is a bug upstream and throws an InputError naming
- * file:line. Each kept record's line goes to `spool`; memory holds only its summary.
+ * What the release adds to each line it keeps (split, profile ids); applied before a line is
+ * spooled, so the spool holds the lines exactly as the release writes them. `where` is file:line.
+ */
+export interface LineAnnotator {
+  accepted(record: AcceptedConversation, where: string): AcceptedConversation;
+  rejected(record: RejectedCandidate, where: string): RejectedCandidate;
+}
+
+const KEEP_AS_IS: LineAnnotator = { accepted: (record) => record, rejected: (record) => record };
+
+/**
+ * Reads the run's `<work>/iterations/<n>.{accepted,rejected}.jsonl` (see RunFolder), tolerating
+ * what a crash and at-least-once delivery leave behind (repeated lines, a truncated last line,
+ * a fragment glued to the next record) and counting each. A line that parses but is not a
+ * valid record, or belongs to another run or iteration, is a bug upstream and throws an
+ * InputError naming file:line. Each kept record's line goes to `spool`, annotated; memory
+ * holds only its summary. Locations are shown relative to the output folder.
  */
 export async function readWorkRecords(
-  runFolder: string,
+  runFolder: RunFolder,
   runId: string,
   spool: ReleaseSpool,
+  annotate: LineAnnotator = KEEP_AS_IS,
 ): Promise<WorkRecords> {
-  const folder = path.join(runFolder, WORK_ITERATIONS_FOLDER);
+  const folder = runFolder.workIterationsFolder;
   let names: string[];
   try {
     names = await readdir(folder);
@@ -120,14 +130,26 @@ export async function readWorkRecords(
   const keepAccepted = (record: AcceptedConversation) => summariseAccepted(record, outcomes);
   const keepRejected = (record: RejectedCandidate) => summariseRejected(record, outcomes);
   for (const entry of files) {
-    const context = { runId, iteration: entry.iteration, runFolder, problems, spool };
+    const shownFrom = path.dirname(path.resolve(runFolder.root));
+    const context = { runId, iteration: entry.iteration, shownFrom, problems, spool };
     if (entry.kind === 'accepted') {
       const schema = acceptedConversationSchema;
       const keyOf = (record: AcceptedConversation) => record.id;
-      await readInto(entry.file, schema, keyOf, keepAccepted, accepted, acceptedStats, context);
+      const annotated = (record: AcceptedConversation, where: string) => annotate.accepted(record, where);
+      await readInto(entry.file, schema, keyOf, annotated, keepAccepted, accepted, acceptedStats, context);
     } else {
       const schema = rejectedCandidateSchema;
-      await readInto(entry.file, schema, rejectedKey, keepRejected, rejected, rejectedStats, context);
+      const annotated = (record: RejectedCandidate, where: string) => annotate.rejected(record, where);
+      await readInto(
+        entry.file,
+        schema,
+        rejectedKey,
+        annotated,
+        keepRejected,
+        rejected,
+        rejectedStats,
+        context,
+      );
     }
   }
   // One pair, one winner: a second accepted conversation for a pair means a pair was settled twice.
@@ -154,7 +176,8 @@ export async function readWorkRecords(
 interface ReadContext {
   runId: string;
   iteration: number;
-  runFolder: string;
+  /** Locations are shown relative to this folder. */
+  shownFrom: string;
   problems: string[];
   spool: ReleaseSpool;
 }
@@ -163,13 +186,14 @@ async function readInto<T extends { run: string; iteration: number }, S>(
   file: string,
   schema: z.ZodType<T>,
   keyOf: (record: T) => string,
+  annotate: (record: T, where: string) => T,
   keep: (record: T) => S,
   target: Map<string, WorkRecord<S>>,
   stats: WorkFileStats,
   context: ReadContext,
 ): Promise<void> {
   stats.files += 1;
-  const shown = path.relative(context.runFolder, file);
+  const shown = path.relative(context.shownFrom, file).split(path.sep).join('/');
   for await (const line of readLines(file)) {
     if (line.text.trim() === '') continue;
     stats.lines += 1;
@@ -211,11 +235,12 @@ async function readInto<T extends { run: string; iteration: number }, S>(
         `says iteration ${record.iteration} in the file of iteration ${context.iteration}`,
       );
     }
-    const json = JSON.stringify(record);
+    const released = annotate(record, location);
+    const json = JSON.stringify(released);
     const key = keyOf(record);
     const first = target.get(key);
     if (first === undefined) {
-      target.set(key, { record: keep(record), line: context.spool.append(json) });
+      target.set(key, { record: keep(released), line: context.spool.append(json) });
       await context.spool.flushIfFull();
       stats.records += 1;
     } else {
@@ -230,9 +255,18 @@ async function readInto<T extends { run: string; iteration: number }, S>(
 }
 
 function summariseAccepted(record: AcceptedConversation, outcomes: VerdictOutcomeLists): AcceptedSummary {
-  const { id, iteration, pair, candidate, judgeScore } = record;
+  const { id, iteration, pair, candidate, judgeScore, split } = record;
   const turnCount = record.turns.length;
-  return { id, iteration, pair, candidate, judgeScore, turnCount, verdicts: outcomes.of(record.verdicts) };
+  return {
+    id,
+    iteration,
+    pair,
+    candidate,
+    judgeScore,
+    split,
+    turnCount,
+    verdicts: outcomes.of(record.verdicts),
+  };
 }
 
 function summariseRejected(record: RejectedCandidate, outcomes: VerdictOutcomeLists): RejectedSummary {

@@ -1,4 +1,4 @@
-import { runConfigSchema, seedFormatSchema } from '@parley/core';
+import { modelPriceSchema, runConfigSchema, seedFormatSchema } from '@parley/core';
 import { z } from 'zod';
 import { usageSummarySchema } from './usage-summary';
 
@@ -37,8 +37,22 @@ export const releaseModelSchema = z.object({
   provider: z.string().min(1),
   model: z.string().min(1),
   baseURL: z.string().optional(),
+  /** USD per million tokens, as the config gave it. */
+  price: modelPriceSchema.optional(),
 });
 export type ReleaseModel = z.infer<typeof releaseModelSchema>;
+
+/** Where a release made from another one (`parley release filter`, `parley critique`) came from. */
+export const derivedFromSchema = z.object({
+  operation: z.enum(['filter', 'critique']),
+  /** The source release's folder name. */
+  release: z.string().min(1),
+  /** sha256 of the source's manifest.json: pins exactly which release it was. */
+  manifestSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** What was done, in words (the filter, the job file). */
+  description: z.string(),
+});
+export type DerivedFrom = z.infer<typeof derivedFromSchema>;
 
 /** Everything `writeRelease` needs besides the files already in the run folder. */
 export const releaseInputSchema = z.object({
@@ -55,5 +69,9 @@ export const releaseInputSchema = z.object({
   models: z.record(z.string(), releaseModelSchema).optional(),
   /** The seed's format as detected when the run read it. @defaultValue `config.seed.format`, `auto` guessed from the file name */
   seedFormat: seedFormatSchema.exclude(['auto']).optional(),
+  /** A release made from another one says so (and carries the source's stage statistics). */
+  derivedFrom: derivedFromSchema.optional(),
+  /** Stage 1–3 statistics. @defaultValue read from the run's work folder */
+  stageStatistics: z.record(z.string(), z.unknown()).nullable().optional(),
 });
 export type ReleaseInput = z.infer<typeof releaseInputSchema>;

@@ -2,13 +2,21 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, runConfigSchema, seedFormatSchema } from '@parley/core';
 import { z } from 'zod';
-import { releaseModelSchema, releaseTimingsSchema, releaseVersionsSchema } from './release-input';
+import { splitAssignmentStatsSchema } from './profile-splits';
+import { provenanceSchema } from './provenance';
+import {
+  derivedFromSchema,
+  releaseModelSchema,
+  releaseTimingsSchema,
+  releaseVersionsSchema,
+} from './release-input';
+import { pairUsageSchema } from './release-pairs';
 import { iterationStatisticsSchema, releaseTotalsSchema } from './release-statistics';
 import { usageSummarySchema } from './usage-summary';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const RELEASE_FORMAT = 'parley-release';
-export const RELEASE_FORMAT_VERSION = 1;
+export const RELEASE_FORMAT_VERSION = 2;
 
 /** One file of a release, as the manifest pins it. */
 export const releaseFileSchema = z.object({
@@ -39,10 +47,12 @@ const workFileStatsSchema = z.object({
   corruptLines: z.number().int().nonnegative(),
 });
 
+/** Released conversations per split; `excluded`: those of pairs kept out of every split. */
 const splitCountsSchema = z.object({
   train: z.number().int().nonnegative(),
-  valid: z.number().int().nonnegative(),
+  validation: z.number().int().nonnegative(),
   test: z.number().int().nonnegative(),
+  excluded: z.number().int().nonnegative(),
 });
 
 /** manifest.json: what a release is, how it was made, and the hash of every file in it. */
@@ -59,15 +69,24 @@ export const releaseManifestSchema = z.object({
   seedFormat: seedFormatSchema,
   versions: releaseVersionsSchema,
   models: z.record(z.string(), releaseModelSchema),
-  /** The SPC CSV split: fractions from the config and conversations per split. */
+  /** Splits by profile: fractions from the config, the rule, what it did, conversations per split. */
   split: z.object({
     fractions: z.object({
       train: z.number().min(0).max(1),
       valid: z.number().min(0).max(1),
       test: z.number().min(0).max(1),
     }),
+    rule: z.string().min(1),
+    assignment: splitAssignmentStatsSchema,
     counts: splitCountsSchema,
   }),
+  /** How the plan used pairs.jsonl (repeats when it holds fewer pairs than planned per iteration). */
+  pairs: pairUsageSchema,
+  provenance: provenanceSchema,
+  /** Things a user of the data should know, each counted (pairs repeated, pairs left out of splits). */
+  warnings: z.array(z.string()),
+  /** Set when this release was made from another release (filter, critique). */
+  derivedFrom: derivedFromSchema.optional(),
   iterations: z.array(iterationStatisticsSchema),
   totals: releaseTotalsSchema,
   usage: usageSummarySchema,

@@ -8,15 +8,17 @@ import {
   type Turn,
   validateRunConfig,
 } from '@parley/core';
-import { WORK_ITERATIONS_FOLDER } from './read-work-records';
+import { RunFolder } from '../run-folder';
 import type { IterationFacts, ReleaseInput } from './release-input';
 import { addUsageEntry, emptyUsageSummary } from './usage-summary';
 
 /**
- * Builds a run folder's `.work` files the way the scheduler appends them, for the release
- * writer's tests and benchmark (no data file is committed). Outcomes follow the pair index, so
- * every kind of pair occurs: accepted (with losing or filtered candidates), rejected, failed
- * as a whole, failed candidate by candidate, and unsettled.
+ * Builds a run's work files the way the scheduler appends them (in the run's work folder, see
+ * RunFolder) and its pairs.jsonl, for the release writer's tests and benchmark (no data file is
+ * committed). Outcomes follow the pair index, so every kind of pair occurs: accepted (with
+ * losing or filtered candidates), rejected, failed as a whole, failed candidate by candidate,
+ * and unsettled. Every fourth pair shares a profile with the pair before it, so the split rule
+ * meets groups of linked profiles.
  */
 export interface SyntheticRunOptions {
   runFolder: string;
@@ -69,8 +71,9 @@ const WORDS = [
 export async function writeSyntheticWorkFiles(options: SyntheticRunOptions): Promise<SyntheticRun> {
   const candidates = options.candidatesPerPair ?? 2;
   const turnCount = options.turnsPerConversation ?? 12;
-  const folder = path.join(options.runFolder, WORK_ITERATIONS_FOLDER);
+  const folder = new RunFolder(options.runFolder).workIterationsFolder;
   await mkdir(folder, { recursive: true });
+  await writeSyntheticPairs(options.runFolder, options.pairsPerIteration);
   let counter = 0;
   let poolIds: string[] = [];
   const text =
@@ -226,6 +229,21 @@ export async function writeSyntheticWorkFiles(options: SyntheticRunOptions): Pro
     });
   }
   return run;
+}
+
+/** pairs.jsonl of `count` pairs `pair-1`… (pair 4k+1 shares its user 1 with the pair before it). */
+export async function writeSyntheticPairs(runFolder: string, count: number): Promise<void> {
+  const lines = Array.from({ length: count }, (_, index) => {
+    const number = index + 1;
+    const user1 = number % 4 === 1 && number > 1 ? `profile-${number - 1}a` : `profile-${number}a`;
+    return `${JSON.stringify({
+      id: `pair-${number}`,
+      user1: { id: user1, attributes: [`I am profile ${user1}.`] },
+      user2: { id: `profile-${number}b`, attributes: [`I am profile ${number}b.`] },
+    })}\n`;
+  });
+  await mkdir(runFolder, { recursive: true });
+  await writeFile(path.join(runFolder, 'pairs.jsonl'), lines.join(''));
 }
 
 type PairKind = 'accepted' | 'toxic-first' | 'filtered' | 'pair-failed' | 'candidates-failed';

@@ -10,17 +10,19 @@ import { verifyRelease } from './verify-release';
 import { writeRelease } from './write-release';
 
 const RUN = 'verify-run';
+let output: string;
 let runFolder: string;
 
 beforeEach(async () => {
-  runFolder = await mkdtemp(path.join(tmpdir(), 'parley-verify-'));
+  output = await mkdtemp(path.join(tmpdir(), 'parley-verify-'));
+  runFolder = path.join(output, RUN);
   const run = await writeSyntheticWorkFiles({ runFolder, runId: RUN, iterations: 2, pairsPerIteration: 30 });
   await writeRelease(
     syntheticReleaseInput(runFolder, RUN, syntheticConfig({ iterations: 2, pairs: 30 }), run.facts),
   );
 });
 afterEach(async () => {
-  await rm(runFolder, { recursive: true, force: true });
+  await rm(output, { recursive: true, force: true });
 });
 
 const file = (relative: string) => path.join(runFolder, ...relative.split('/'));
@@ -81,6 +83,24 @@ describe('verifyRelease', () => {
       result.problems.some((problem) => problem.startsWith('spc/train.csv:') && problem.includes('rows')),
     ).toBe(true);
     expect(result.problems.some((problem) => problem.startsWith('spc/test.csv: 0 rows'))).toBe(true);
+  });
+
+  it('catches a line moved to another split and a Parquet shard that is not its split', async () => {
+    const text = await readFile(file('conversations.jsonl'), 'utf8');
+    await writeFile(file('conversations.jsonl'), text.replace('"split":"train"', '"split":"test"'));
+    await repin('conversations.jsonl');
+    const shard = 'data/validation-00000-of-00001.parquet';
+    const bytes = await readFile(file(shard));
+    bytes[bytes.length - 20] = (bytes[bytes.length - 20] as number) ^ 1;
+    await writeFile(file(shard), bytes);
+    await repin(shard);
+    const result = await verifyRelease(runFolder);
+    expect(result.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^conversations\.jsonl:1: split is "test", the split rule gives "train"$/),
+        `${shard}: is not the validation conversations of conversations.jsonl`,
+      ]),
+    );
   });
 
   it('catches an iteration file that is not its part of conversations.jsonl', async () => {

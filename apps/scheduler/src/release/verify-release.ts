@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -10,11 +11,18 @@ import {
 import { formatSpcConversation, formatSpcPersona, readSeed } from '@parley/dataset';
 import type { z } from 'zod';
 import { digestFile } from './file-digest';
+import {
+  conversationsToParquet,
+  PARQUET_ROWS_PER_SHARD,
+  parquetShardCount,
+  parquetShardPath,
+} from './parquet-shards';
+import { SPLIT_ORDER } from './profile-splits';
 import { readLines } from './read-lines';
 import { rejectedKey } from './read-work-records';
-import { iterationPath, RELEASE_PATHS, SPC_PATHS, spcPath, WORK_FOLDER } from './release-layout';
+import { iterationPath, RELEASE_PATHS, spcPath } from './release-layout';
 import { type ReleaseManifest, readReleaseManifest } from './release-manifest';
-import { SPC_SPLITS, spcSplitOf } from './spc-split';
+import { type PairFacts, ReleasePairs } from './release-pairs';
 
 /** What {@link verifyRelease} found; `ok` only when `problems` is empty. */
 export interface ReleaseVerification {
@@ -27,11 +35,12 @@ const MAX_PROBLEMS = 100;
 
 /**
  * Checks a release against its manifest and itself: the manifest is present, valid and says
- * complete; every listed file exists with its size, sha256 and line count; no file outside
- * `.work/` is missing from the list; every accepted conversation id is unique and each
+ * complete; every listed file exists with its size, sha256 and line count; no file in the
+ * folder is missing from the list; every accepted conversation id is unique and each
  * iteration file holds exactly its iteration's share of conversations.jsonl; rejected.jsonl
- * has no repeated key; and the SPC CSVs, read back, are exactly the conversations the split
- * rule sends to each, in order.
+ * has no repeated key; every line's pair resolves in pairs.jsonl with the profile ids and the
+ * split the split rule gives; no profile is in two splits; and per split, the SPC CSV read back
+ * and the Parquet shards rebuilt from conversations.jsonl are exactly the files released.
  */
 export async function verifyRelease(runFolder: string): Promise<ReleaseVerification> {
   const problems = new ProblemList();
@@ -51,18 +60,28 @@ export async function verifyRelease(runFolder: string): Promise<ReleaseVerificat
     acceptedConversationSchema,
     problems,
   );
+  let pairs: ReleasePairs | undefined;
+  try {
+    pairs = await ReleasePairs.read(runFolder, manifest.config);
+  } catch (error) {
+    problems.add((error as Error).message);
+  }
   if (lines) {
     const conversations = lines.map((line) => line.record);
     checkConversations(conversations, manifest, problems);
     await checkIterations(runFolder, lines, manifest, problems);
-    await checkSpcSplits(runFolder, conversations, manifest, problems);
+    if (pairs) {
+      checkPairFacts(RELEASE_PATHS.conversations, conversations, pairs, problems);
+      checkProfileOverlap(conversations, problems);
+    }
+    await checkSplits(runFolder, conversations, manifest, problems);
   }
   const rejected = await readRecords(runFolder, RELEASE_PATHS.rejected, rejectedCandidateSchema, problems);
-  if (rejected)
-    checkRejected(
-      rejected.map((line) => line.record),
-      problems,
-    );
+  if (rejected) {
+    const records = rejected.map((line) => line.record);
+    checkRejected(records, problems);
+    if (pairs) checkPairFacts(RELEASE_PATHS.rejected, records, pairs, problems);
+  }
   return problems.result();
 }
 
@@ -113,8 +132,11 @@ async function checkFiles(
     RELEASE_PATHS.conversations,
     RELEASE_PATHS.rejected,
     RELEASE_PATHS.readme,
-    ...SPC_PATHS,
     ...manifest.iterations.map((iteration) => iterationPath(iteration.iteration)),
+    ...SPLIT_ORDER.filter((split) => manifest.split.counts[split] > 0).flatMap((split) => [
+      spcPath(split),
+      ...shardPaths(split, manifest.split.counts[split]),
+    ]),
   ];
   for (const file of required) {
     if (!listed.has(file)) problems.add(`${RELEASE_PATHS.manifest}: does not list ${file}`);
@@ -132,13 +154,13 @@ async function checkFiles(
  */
 const FILES_ABOUT_THE_RELEASE = new Set(['eval.json']);
 
-/** Every file under the run folder except the run's `.work/` state, as `/`-separated relative paths. */
+/** Every file under the run folder (the release holds only what ships), as `/`-separated relative paths. */
 async function listFiles(runFolder: string, relative = ''): Promise<string[]> {
   const entries = await readdir(path.join(runFolder, relative), { withFileTypes: true });
   const files: string[] = [];
   for (const entry of entries) {
     const child = relative === '' ? entry.name : `${relative}/${entry.name}`;
-    if (relative === '' && (entry.name === WORK_FOLDER || FILES_ABOUT_THE_RELEASE.has(entry.name))) continue;
+    if (relative === '' && FILES_ABOUT_THE_RELEASE.has(entry.name)) continue;
     if (entry.isDirectory()) files.push(...(await listFiles(runFolder, child)));
     else files.push(child);
   }
@@ -253,23 +275,74 @@ function checkRejected(rejected: readonly RejectedCandidate[], problems: Problem
   }
 }
 
-async function checkSpcSplits(
+function shardPaths(split: (typeof SPLIT_ORDER)[number], rows: number): string[] {
+  const shards = parquetShardCount(rows);
+  return Array.from({ length: shards }, (_, shard) => parquetShardPath(split, shard, shards));
+}
+
+/** Every line's pair resolves in pairs.jsonl with the profile ids and split the rule gives. */
+function checkPairFacts(
+  file: string,
+  records: ReadonlyArray<AcceptedConversation | RejectedCandidate>,
+  pairs: ReleasePairs,
+  problems: ProblemList,
+): void {
+  records.forEach((record, index) => {
+    const facts = pairs.of(record.pair);
+    const where = `${file}:${index + 1}`;
+    if (!facts) {
+      problems.add(`${where}: pair ${record.pair} is not in pairs.jsonl`);
+      return;
+    }
+    for (const field of ['profilePair', 'user1Profile', 'user2Profile', 'split'] as const) {
+      const expected: PairFacts[typeof field] = facts[field];
+      if (record[field] !== expected)
+        problems.add(
+          `${where}: ${field} is ${JSON.stringify(record[field])}, the split rule gives ${JSON.stringify(expected)}`,
+        );
+    }
+  });
+}
+
+/** No profile speaks in two splits. */
+function checkProfileOverlap(conversations: readonly AcceptedConversation[], problems: ProblemList): void {
+  const splitOf = new Map<string, string>();
+  for (const conversation of conversations) {
+    if (!conversation.split) continue;
+    for (const profile of [conversation.user1Profile, conversation.user2Profile]) {
+      if (profile === undefined) continue;
+      const seen = splitOf.get(profile);
+      if (seen === undefined) splitOf.set(profile, conversation.split);
+      else if (seen !== conversation.split)
+        problems.add(`profile ${profile} is in two splits (${seen}, ${conversation.split})`);
+    }
+  }
+}
+
+/** Per split: the counts, the SPC CSV read back, and the Parquet shards rebuilt byte for byte. */
+async function checkSplits(
   runFolder: string,
   conversations: readonly AcceptedConversation[],
   manifest: ReleaseManifest,
   problems: ProblemList,
 ): Promise<void> {
-  for (const split of SPC_SPLITS) {
-    const file = spcPath(split);
-    const expected = conversations.filter(
-      (conversation) => spcSplitOf(conversation.id, manifest.split.fractions) === split,
+  const excluded = conversations.filter((conversation) => !conversation.split).length;
+  if (excluded !== manifest.split.counts.excluded)
+    problems.add(
+      `${RELEASE_PATHS.conversations}: ${excluded} conversations in no split, the manifest says ${manifest.split.counts.excluded}`,
     );
+  const listed = new Map(manifest.files.map((file) => [file.path, file]));
+  for (const split of SPLIT_ORDER) {
+    const expected = conversations.filter((conversation) => conversation.split === split);
     if (expected.length !== manifest.split.counts[split]) {
       problems.add(
-        `${file}: the split rule gives ${expected.length} conversations, the manifest says ${manifest.split.counts[split]}`,
+        `${RELEASE_PATHS.conversations}: ${expected.length} conversations say split ${split}, the manifest says ${manifest.split.counts[split]}`,
       );
+      continue;
     }
-    let rows: Conversation[];
+    if (expected.length === 0) continue;
+    const file = spcPath(split);
+    let rows: Conversation[] | undefined;
     try {
       const { records } = await readSeed(path.join(runFolder, file), {
         format: 'spc-csv',
@@ -278,16 +351,24 @@ async function checkSpcSplits(
       rows = records.map((record) => record.conversation);
     } catch (error) {
       problems.add(`${file}: cannot be read back (${(error as Error).message})`);
-      continue;
     }
-    if (rows.length !== expected.length) {
-      problems.add(`${file}: ${rows.length} rows, the split rule gives ${expected.length}`);
-      continue;
+    if (rows && rows.length !== expected.length) {
+      problems.add(`${file}: ${rows.length} rows, the split has ${expected.length}`);
+    } else if (rows) {
+      const mismatch = rows.findIndex((row, index) => !sameInSpc(row, expected[index] as Conversation));
+      if (mismatch !== -1)
+        problems.add(`${file}: row ${mismatch + 1} is not conversation ${expected[mismatch]?.id}`);
     }
-    const mismatch = rows.findIndex((row, index) => !sameInSpc(row, expected[index] as Conversation));
-    if (mismatch !== -1) {
-      problems.add(`${file}: row ${mismatch + 1} is not conversation ${expected[mismatch]?.id}`);
-    }
+    const shards = shardPaths(split, expected.length);
+    shards.forEach((shard, index) => {
+      const rebuilt = conversationsToParquet(
+        expected.slice(index * PARQUET_ROWS_PER_SHARD, (index + 1) * PARQUET_ROWS_PER_SHARD),
+      );
+      const sha256 = createHash('sha256').update(rebuilt).digest('hex');
+      const pinned = listed.get(shard);
+      if (pinned && pinned.sha256 !== sha256)
+        problems.add(`${shard}: is not the ${split} conversations of ${RELEASE_PATHS.conversations}`);
+    });
   }
 }
 

@@ -4,21 +4,28 @@ import path from 'node:path';
 import { type AcceptedConversation, acceptedConversationSchema, InputError } from '@parley/core';
 import { readSeed } from '@parley/dataset';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RunFolder } from '../run-folder';
 import { readReleaseManifest } from './release-manifest';
-import { spcSplitOf } from './spc-split';
 import { syntheticConfig, syntheticReleaseInput, writeSyntheticWorkFiles } from './synthetic-run';
 import { verifyRelease } from './verify-release';
 import { writeRelease } from './write-release';
 
 const RUN = 'synthetic-20250101';
+let output: string;
 let runFolder: string;
+let work: string;
 
 beforeEach(async () => {
-  runFolder = await mkdtemp(path.join(tmpdir(), 'parley-release-'));
+  output = await mkdtemp(path.join(tmpdir(), 'parley-release-'));
+  runFolder = path.join(output, RUN);
+  work = new RunFolder(runFolder).workIterationsFolder;
 });
 afterEach(async () => {
-  await rm(runFolder, { recursive: true, force: true });
+  await rm(output, { recursive: true, force: true });
 });
+
+const SPLITS = ['train', 'validation', 'test'] as const;
+const SPC_NAMES = { train: 'train', validation: 'valid', test: 'test' } as const;
 
 async function readJsonl(file: string): Promise<unknown[]> {
   const text = await readFile(path.join(runFolder, file), 'utf8');
@@ -28,12 +35,11 @@ async function readJsonl(file: string): Promise<unknown[]> {
     .map((line) => JSON.parse(line));
 }
 
-/** Every file of the run folder outside .work, with its bytes. */
+/** Every file of the run folder, with its bytes. */
 async function snapshot(folder: string, relative = ''): Promise<Map<string, Buffer>> {
   const files = new Map<string, Buffer>();
   for (const entry of await readdir(path.join(folder, relative), { withFileTypes: true })) {
     const child = relative ? `${relative}/${entry.name}` : entry.name;
-    if (child === '.work') continue;
     if (entry.isDirectory())
       for (const [name, bytes] of await snapshot(folder, child)) files.set(name, bytes);
     else files.set(child, await readFile(path.join(folder, child)));
@@ -41,11 +47,10 @@ async function snapshot(folder: string, relative = ''): Promise<Map<string, Buff
   return files;
 }
 
-/** A run of 3 iterations × 25 pairs whose .work files carry what crashes leave behind. */
+/** A run of 3 iterations × 25 pairs whose work files carry what crashes leave behind. */
 async function crashedRun() {
   const config = syntheticConfig({ iterations: 3, pairs: 25 });
   const run = await writeSyntheticWorkFiles({ runFolder, runId: RUN, iterations: 3, pairsPerIteration: 25 });
-  const work = path.join(runFolder, '.work', 'iterations');
   // At-least-once delivery: a record appended twice, in both kinds of file.
   const firstAccepted = (await readFile(path.join(work, '1.accepted.jsonl'), 'utf8')).split('\n')[0];
   const firstRejected = (await readFile(path.join(work, '2.rejected.jsonl'), 'utf8')).split('\n')[0];
@@ -77,7 +82,9 @@ describe('writeRelease', () => {
     });
     expect(manifest.input.rejected).toMatchObject({ duplicates: 1, truncatedLines: 0 });
     expect(
-      manifest.input.problems.some((problem) => problem.startsWith('.work/iterations/1.accepted.jsonl:')),
+      manifest.input.problems.some((problem) =>
+        problem.startsWith(`.parley-work/${RUN}/iterations/1.accepted.jsonl:`),
+      ),
     ).toBe(true);
 
     for (const statistics of manifest.iterations) {
@@ -108,7 +115,13 @@ describe('writeRelease', () => {
     const written = new Map(conversations.map((conversation) => [conversation.id, conversation]));
     for (const list of run.accepted.values()) {
       for (const record of list)
-        expect(written.get(record.id)).toEqual(acceptedConversationSchema.parse(record));
+        expect(written.get(record.id)).toEqual({
+          ...acceptedConversationSchema.parse(record),
+          profilePair: record.pair,
+          user1Profile: expect.stringMatching(/^profile-\d+a$/),
+          user2Profile: `profile-${record.pair.slice('pair-'.length)}b`,
+          split: expect.stringMatching(/^(train|validation|test)$/),
+        });
     }
     expect(await readJsonl('rejected.jsonl')).toHaveLength(run.rejectedLines);
 
@@ -116,9 +129,13 @@ describe('writeRelease', () => {
     expect(listed).toEqual([
       'README.md',
       'conversations.jsonl',
+      'data/test-00000-of-00001.parquet',
+      'data/train-00000-of-00001.parquet',
+      'data/validation-00000-of-00001.parquet',
       'iterations/1.jsonl',
       'iterations/2.jsonl',
       'iterations/3.jsonl',
+      'pairs.jsonl',
       'rejected.jsonl',
       'spc/test.csv',
       'spc/train.csv',
@@ -136,14 +153,12 @@ describe('writeRelease', () => {
     const manifest = await writeRelease(input);
     const conversations = (await readJsonl('conversations.jsonl')) as AcceptedConversation[];
     const readBack: string[] = [];
-    for (const split of ['train', 'valid', 'test'] as const) {
-      const { records } = await readSeed(path.join(runFolder, 'spc', `${split}.csv`), {
+    for (const split of SPLITS) {
+      const { records } = await readSeed(path.join(runFolder, 'spc', `${SPC_NAMES[split]}.csv`), {
         format: 'spc-csv',
         mode: 'strict',
       }).collect();
-      const expected = conversations.filter(
-        (conversation) => spcSplitOf(conversation.id, manifest.split.fractions) === split,
-      );
+      const expected = conversations.filter((conversation) => conversation.split === split);
       expect(records.map(({ conversation }) => withoutId(conversation))).toEqual(expected.map(withoutId));
       expect(manifest.split.counts[split]).toBe(expected.length);
       readBack.push(...expected.map((conversation) => conversation.id));
@@ -164,8 +179,16 @@ describe('writeRelease', () => {
 
   it('counts pairs and expert pass rates exactly on a hand-written iteration', async () => {
     const config = syntheticConfig({ iterations: 1, pairs: 4 });
-    const work = path.join(runFolder, '.work', 'iterations');
     await writeSyntheticWorkFiles({ runFolder, runId: RUN, iterations: 1, pairsPerIteration: 0 });
+    await writeFile(
+      path.join(runFolder, 'pairs.jsonl'),
+      ['a', 'b', 'c', 'd']
+        .map(
+          (id) =>
+            `${JSON.stringify({ id, user1: { id: `${id}1`, attributes: ['x'] }, user2: { id: `${id}2`, attributes: ['y'] } })}\n`,
+        )
+        .join(''),
+    );
     const base = { run: RUN, iteration: 1 };
     const conversation = {
       id: `${RUN}.1.a`,
@@ -266,16 +289,15 @@ describe('writeRelease', () => {
     );
     for (const text of hostile) expect(texts.has(text), text).toBe(true);
     const fromCsv = [];
-    for (const split of ['train', 'valid', 'test'] as const) {
-      const { records } = await readSeed(path.join(runFolder, 'spc', `${split}.csv`), {
+    for (const split of SPLITS) {
+      if (manifest.split.counts[split] === 0) continue;
+      const { records } = await readSeed(path.join(runFolder, 'spc', `${SPC_NAMES[split]}.csv`), {
         format: 'spc-csv',
         mode: 'strict',
       }).collect();
       fromCsv.push(...records.map(({ conversation }) => withoutId(conversation)));
     }
-    const expected = (['train', 'valid', 'test'] as const).flatMap((split) =>
-      conversations.filter((c) => spcSplitOf(c.id, manifest.split.fractions) === split).map(withoutId),
-    );
+    const expected = SPLITS.flatMap((split) => conversations.filter((c) => c.split === split).map(withoutId));
     expect(fromCsv).toEqual(expected);
     expect(await verifyRelease(runFolder)).toEqual({ ok: true, problems: [] });
   });
@@ -305,7 +327,6 @@ describe('writeRelease', () => {
       path.join(runFolder, 'personas.jsonl'),
       '{"id":"p1","text":"I swim.","source":"seed"}\n\n{"id":"p2","text":"I run.","source":"seed"}\n',
     );
-    await writeFile(path.join(runFolder, 'pairs.jsonl'), '');
     await writeRelease(input);
     // Leftovers of another attempt: an iteration that no longer exists, a stray CSV, a temp file.
     await writeFile(path.join(runFolder, 'iterations', '9.jsonl'), '{}\n');
@@ -316,10 +337,7 @@ describe('writeRelease', () => {
       records: 2,
       lines: 3,
     });
-    expect(manifest.files.find((file) => file.path === 'pairs.jsonl')).toMatchObject({
-      records: 0,
-      bytes: 0,
-    });
+    expect(manifest.files.find((file) => file.path === 'pairs.jsonl')).toMatchObject({ records: 25 });
     expect(await verifyRelease(runFolder)).toEqual({ ok: true, problems: [] });
 
     const manifestText = await readFile(path.join(runFolder, 'manifest.json'), 'utf8');
@@ -340,13 +358,13 @@ describe('writeRelease', () => {
     const { input } = await crashedRun();
     await writeRelease(input);
     await appendFile(
-      path.join(runFolder, '.work', 'iterations', '2.accepted.jsonl'),
+      path.join(work, '2.accepted.jsonl'),
       `${JSON.stringify({ id: 'x', run: RUN, iteration: 2 })}\n`,
     );
     const failure = await writeRelease(input).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(InputError);
     expect((failure as InputError).message).toMatch(
-      /\.work\/iterations\/2\.accepted\.jsonl:\d+: not a valid record/,
+      /\.parley-work\/synthetic-20250101\/iterations\/2\.accepted\.jsonl:\d+: not a valid record/,
     );
     const verification = await verifyRelease(runFolder);
     expect(verification.ok).toBe(false);

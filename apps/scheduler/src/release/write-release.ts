@@ -1,18 +1,40 @@
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { type AcceptedConversation, InputError, type RunConfig, type SeedFormat } from '@parley/core';
+import {
+  type AcceptedConversation,
+  InputError,
+  type ReleaseSplit,
+  type RunConfig,
+  type SeedFormat,
+} from '@parley/core';
 import { AtomicFileWriter, SpcCsvWriter, writeFileAtomic } from '@parley/dataset';
+import { RunFolder } from '../run-folder';
 import { compareCodeUnits, fingerprintOf } from './canonical-json';
 import { renderDatasetCard } from './dataset-card';
 import { digestFile } from './file-digest';
 import { naturalCompare } from './natural-compare';
+import {
+  PARQUET_ROWS_PER_SHARD,
+  parquetShardCount,
+  parquetShardPath,
+  writeParquetShard,
+} from './parquet-shards';
+import { SPLIT_ORDER, SPLIT_RULE } from './profile-splits';
+import {
+  describeSeed,
+  type Provenance,
+  promptTemplateVersions,
+  readGitCommit,
+  readStageStatistics,
+  summariseEvaluation,
+} from './provenance';
 import { publicConfig, publicModels, publicUrl } from './public-config';
 import { readLines } from './read-lines';
 import {
   type AcceptedSummary,
+  type LineAnnotator,
   type RejectedSummary,
   readWorkRecords,
-  WORK_ITERATIONS_FOLDER,
   type WorkRecord,
   type WorkRecords,
 } from './read-work-records';
@@ -22,7 +44,7 @@ import {
   type ReleaseModel,
   releaseInputSchema,
 } from './release-input';
-import { iterationPath, RELEASE_PATHS, STAGE_FILES, spcPath, WORK_FOLDER } from './release-layout';
+import { iterationPath, RELEASE_PATHS, STAGE_FILES, spcPath } from './release-layout';
 import {
   MANIFEST_FILE,
   RELEASE_FORMAT,
@@ -31,9 +53,9 @@ import {
   type ReleaseManifest,
   releaseManifestSchema,
 } from './release-manifest';
+import { type PairUsage, ReleasePairs } from './release-pairs';
 import { ReleaseSpool } from './release-spool';
 import { computeReleaseStatistics } from './release-statistics';
-import { SPC_SPLITS, type SpcSplit, spcSplitOf } from './spc-split';
 
 /** Problems the manifest lists; the rest are counted. */
 const MAX_MANIFEST_PROBLEMS = 50;
@@ -41,14 +63,19 @@ const MAX_MANIFEST_PROBLEMS = 50;
 /** The hidden temp files of @parley/dataset's atomic writers (`.<name>.<pid>.<random>.tmp`). */
 const ATOMIC_TEMP_FILE = /^\..+\.\d+\.[0-9a-f]+\.tmp$/;
 
+/** Released conversations per split, and those in no split. */
+export type SplitCounts = Record<ReleaseSplit | 'excluded', number>;
+
 /**
- * Writes a run's release (DESIGN.md §6) from its `.work` files and what the scheduler knows:
- * `iterations/<n>.jsonl`, `conversations.jsonl`, `rejected.jsonl`, `spc/{train,valid,test}.csv`,
- * `README.md`, and last `manifest.json` with the sha256 of every file. Each file is written
- * atomically; the old manifest is removed first, so until the new one lands the folder does not
- * claim to be a complete release. Data files carry no clock: writing twice from the same
- * `.work` files and input gives identical bytes. Memory holds each record's sort keys and
- * counts only; the lines wait in a spool file under `.work/` (see ReleaseSpool).
+ * Writes a run's release from its work files (see RunFolder) and what the scheduler knows:
+ * `iterations/<n>.jsonl`, `conversations.jsonl`, `rejected.jsonl` (every line with its split and
+ * profile ids), Parquet shards per split under `data/`, `spc/<split>.csv` for non-empty splits,
+ * `README.md` (a dataset card with Hugging Face front matter), and last `manifest.json` with the
+ * sha256 of every file. Each file is written atomically; the old manifest is removed first, so
+ * until the new one lands the folder does not claim to be a complete release. Data files carry
+ * no clock: writing twice from the same work files and input gives identical bytes. Memory
+ * holds each record's sort keys and counts only; the lines wait in a spool file in the run's
+ * work folder (see ReleaseSpool).
  */
 export async function writeRelease(input: ReleaseInput): Promise<ReleaseManifest> {
   const parsed = releaseInputSchema.safeParse(input);
@@ -60,19 +87,25 @@ export async function writeRelease(input: ReleaseInput): Promise<ReleaseManifest
   }
   const { runId, config, usage, timings, versions } = parsed.data;
   const runFolder = path.resolve(parsed.data.runFolder);
+  const folder = new RunFolder(runFolder);
   const facts = [...parsed.data.iterations].sort((a, b) => a.iteration - b.iteration);
   checkDistinctIterations(facts.map((fact) => fact.iteration));
 
   await mkdir(runFolder, { recursive: true });
   await rm(path.join(runFolder, MANIFEST_FILE), { force: true });
 
-  const spool = await ReleaseSpool.create(path.join(runFolder, WORK_FOLDER));
+  const pairs = await ReleasePairs.read(runFolder, config);
+  const annotate: LineAnnotator = {
+    accepted: (record, where) => ({ ...record, ...pairs.require(record.pair, where) }),
+    rejected: (record, where) => ({ ...record, ...pairs.require(record.pair, where) }),
+  };
+  const spool = await ReleaseSpool.create(folder.workFolder);
   let work: WorkRecords;
-  let data: { files: ReleaseFile[]; splitCounts: Record<SpcSplit, number> };
+  let data: { files: ReleaseFile[]; splitCounts: SplitCounts };
   try {
-    work = await readWorkRecords(runFolder, runId, spool);
-    checkIterationsPlanned(runFolder, facts, work.iterations);
-    data = await writeDataFiles(runFolder, facts, work, spool, config.output.split);
+    work = await readWorkRecords(folder, runId, spool, annotate);
+    checkIterationsPlanned(folder, facts, work.iterations);
+    data = await writeDataFiles(runFolder, facts, work, spool);
   } finally {
     await spool.remove();
   }
@@ -98,6 +131,17 @@ export async function writeRelease(input: ReleaseInput): Promise<ReleaseManifest
       )
     : publicModels(config);
   const shownConfig = publicConfig(config);
+  const provenance: Provenance = {
+    seed: await describeSeed(config.seed.path),
+    parleyCommit: await readGitCommit(),
+    promptTemplates: promptTemplateVersions(config),
+    stages:
+      parsed.data.stageStatistics !== undefined
+        ? parsed.data.stageStatistics
+        : await readStageStatistics(folder.stageStatistics),
+    evaluation: await summariseEvaluation(runFolder),
+  };
+  const warnings = releaseWarnings(pairs.usage, splitCounts, pairs.splits.excludedPairs, config);
   const card = renderDatasetCard({
     runId,
     config: shownConfig,
@@ -107,6 +151,11 @@ export async function writeRelease(input: ReleaseInput): Promise<ReleaseManifest
     iterations: statistics.iterations,
     totals: statistics.totals,
     splitCounts,
+    splitAssignment: pairs.splits,
+    pairs: pairs.usage,
+    provenance,
+    warnings,
+    ...(parsed.data.derivedFrom ? { derivedFrom: parsed.data.derivedFrom } : {}),
     usage,
     files: files.map(({ path: file, records }) => ({
       path: file,
@@ -131,7 +180,16 @@ export async function writeRelease(input: ReleaseInput): Promise<ReleaseManifest
     seedFormat,
     versions,
     models,
-    split: { fractions: config.output.split, counts: splitCounts },
+    split: {
+      fractions: config.output.split,
+      rule: SPLIT_RULE,
+      assignment: pairs.splits,
+      counts: splitCounts,
+    },
+    pairs: pairs.usage,
+    provenance,
+    warnings,
+    ...(parsed.data.derivedFrom ? { derivedFrom: parsed.data.derivedFrom } : {}),
     iterations: statistics.iterations,
     totals: statistics.totals,
     usage,
@@ -150,17 +208,50 @@ export async function writeRelease(input: ReleaseInput): Promise<ReleaseManifest
   return checked;
 }
 
+/** What a user of the data should know before training on it, each with its count. */
+function releaseWarnings(
+  usage: PairUsage,
+  counts: SplitCounts,
+  excludedPairs: number,
+  config: RunConfig,
+): string[] {
+  const warnings: string[] = [];
+  if (usage.repeatedWithinIteration > 0) {
+    warnings.push(
+      `pairs.jsonl holds ${usage.unique} pairs for ${usage.perIteration} planned per iteration: ` +
+        `${usage.repeatedWithinIteration} planned pairs repeat a pair of their own iteration ` +
+        '(ids ending -rN; `profilePair` names the pair in pairs.jsonl)',
+    );
+  }
+  if (counts.excluded > 0) {
+    warnings.push(
+      `${counts.excluded} conversations (of ${excludedPairs} pairs) are in no split: ` +
+        'their two profiles were assigned to different splits',
+    );
+  }
+  const fractions = {
+    train: config.output.split.train,
+    validation: config.output.split.valid,
+    test: config.output.split.test,
+  };
+  for (const split of SPLIT_ORDER) {
+    if (fractions[split] > 0 && counts[split] === 0)
+      warnings.push(`the ${split} split is empty although the config gives it ${fractions[split]}`);
+  }
+  return warnings;
+}
+
 /**
- * The JSONL and SPC CSV files, from the spooled lines: one file per iteration,
- * conversations.jsonl, rejected.jsonl and the SPC splits. Sorts `work` in place.
+ * The JSONL, Parquet and SPC CSV files, from the spooled lines: one file per iteration,
+ * conversations.jsonl, rejected.jsonl, and per non-empty split its Parquet shards and SPC CSV.
+ * Sorts `work` in place.
  */
 async function writeDataFiles(
   runFolder: string,
   facts: readonly IterationFacts[],
   work: WorkRecords,
   spool: ReleaseSpool,
-  fractions: RunConfig['output']['split'],
-): Promise<{ files: ReleaseFile[]; splitCounts: Record<SpcSplit, number> }> {
+): Promise<{ files: ReleaseFile[]; splitCounts: SplitCounts }> {
   work.accepted.sort(compareAccepted);
   work.rejected.sort(compareRejected);
   const files: ReleaseFile[] = [];
@@ -172,19 +263,55 @@ async function writeDataFiles(
   files.push(await writeJsonl(runFolder, RELEASE_PATHS.conversations, work.accepted, spool));
   files.push(await writeJsonl(runFolder, RELEASE_PATHS.rejected, work.rejected, spool));
 
-  const splits: Record<SpcSplit, WorkRecord<AcceptedSummary>[]> = { train: [], valid: [], test: [] };
-  for (const entry of work.accepted) splits[spcSplitOf(entry.record.id, fractions)].push(entry);
+  const splits: Record<ReleaseSplit, WorkRecord<AcceptedSummary>[]> = { train: [], validation: [], test: [] };
+  let excluded = 0;
+  for (const entry of work.accepted) {
+    if (entry.record.split) splits[entry.record.split].push(entry);
+    else excluded += 1;
+  }
   await mkdir(path.join(runFolder, RELEASE_PATHS.spcFolder), { recursive: true });
-  for (const split of SPC_SPLITS)
+  await mkdir(path.join(runFolder, RELEASE_PATHS.dataFolder), { recursive: true });
+  for (const split of SPLIT_ORDER) {
+    // An empty split gets no file: an empty CSV or Parquet file breaks `datasets` loaders.
+    if (splits[split].length === 0) continue;
     files.push(await writeSpcCsv(runFolder, spcPath(split), splits[split], spool));
+    files.push(...(await writeParquetSplit(runFolder, split, splits[split], spool)));
+  }
   return {
     files,
-    splitCounts: { train: splits.train.length, valid: splits.valid.length, test: splits.test.length },
+    splitCounts: {
+      train: splits.train.length,
+      validation: splits.validation.length,
+      test: splits.test.length,
+      excluded,
+    },
   };
 }
 
-function checkIterationsPlanned(
+/** A split's Parquet shards, PARQUET_ROWS_PER_SHARD conversations each, in release order. */
+async function writeParquetSplit(
   runFolder: string,
+  split: ReleaseSplit,
+  lines: ReadonlyArray<WorkRecord<AcceptedSummary>>,
+  spool: ReleaseSpool,
+): Promise<ReleaseFile[]> {
+  const shards = parquetShardCount(lines.length);
+  const files: ReleaseFile[] = [];
+  for (let shard = 0; shard < shards; shard++) {
+    const part = lines.slice(shard * PARQUET_ROWS_PER_SHARD, (shard + 1) * PARQUET_ROWS_PER_SHARD);
+    const conversations: AcceptedConversation[] = [];
+    for await (const text of spool.readInOrder(part.map((entry) => entry.line)))
+      conversations.push(JSON.parse(text) as AcceptedConversation);
+    const file = parquetShardPath(split, shard, shards);
+    const target = path.join(runFolder, ...file.split('/'));
+    await writeParquetShard(target, conversations);
+    files.push({ path: file, ...(await digestFile(target)), records: conversations.length });
+  }
+  return files;
+}
+
+function checkIterationsPlanned(
+  folder: RunFolder,
   facts: readonly IterationFacts[],
   iterations: readonly number[],
 ): void {
@@ -192,7 +319,7 @@ function checkIterationsPlanned(
   const unplanned = iterations.filter((iteration) => !planned.has(iteration));
   if (unplanned.length > 0) {
     throw new InputError(
-      path.join(runFolder, WORK_ITERATIONS_FOLDER),
+      folder.workIterationsFolder,
       `has records of iteration ${unplanned.join(', ')}, which the release input does not describe`,
       { code: 'RELEASE_INPUT_INVALID' },
     );
@@ -295,7 +422,7 @@ async function describeStageFile(runFolder: string, file: string): Promise<Relea
  * interrupted atomic writes beside the release files.
  */
 async function removeStaleFiles(runFolder: string, keep: ReadonlySet<string>): Promise<void> {
-  for (const folder of [RELEASE_PATHS.iterationsFolder, RELEASE_PATHS.spcFolder]) {
+  for (const folder of [RELEASE_PATHS.iterationsFolder, RELEASE_PATHS.spcFolder, RELEASE_PATHS.dataFolder]) {
     for (const entry of await readdir(path.join(runFolder, folder), { withFileTypes: true })) {
       const file = `${folder}/${entry.name}`;
       if (!keep.has(file))

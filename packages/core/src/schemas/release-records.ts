@@ -3,6 +3,26 @@ import { conversationSchema } from './conversation';
 import { tokenUsageSchema } from './usage';
 import { expertVerdictSchema } from './verdict';
 
+/**
+ * The split a release puts a conversation in, named as Hugging Face `datasets` names them
+ * (the config's `valid` fraction is `validation` here; the SPC CSV keeps `valid.csv`).
+ */
+export const releaseSplitSchema = z.enum(['train', 'validation', 'test']);
+export type ReleaseSplit = z.infer<typeof releaseSplitSchema>;
+
+/**
+ * Fields the release writer adds to every line (the scheduler's in-flight lines lack them):
+ * the pair as pairs.jsonl names it (`pair` can carry a `-rN` repeat suffix), the profile ids of
+ * both speakers (profiles.jsonl), and the split. `split` is null for a pair whose two profiles
+ * were assigned to different splits: it is kept out of every split (see the release's card).
+ */
+export const releaseLineFieldsShape = {
+  profilePair: z.string().min(1).optional(),
+  user1Profile: z.string().min(1).optional(),
+  user2Profile: z.string().min(1).optional(),
+  split: releaseSplitSchema.nullable().optional(),
+};
+
 /** What became of one profile pair in one iteration. */
 export const pairOutcomeSchema = z.enum(['accepted', 'rejected', 'failed']);
 export type PairOutcome = z.infer<typeof pairOutcomeSchema>;
@@ -33,6 +53,7 @@ export const acceptedConversationSchema = conversationSchema.extend({
   judgeScore: z.number(),
   /** Tokens spent on this pair (all candidates, generation and critique). */
   usage: tokenUsageSchema,
+  ...releaseLineFieldsShape,
 });
 export type AcceptedConversation = z.infer<typeof acceptedConversationSchema>;
 
@@ -50,5 +71,6 @@ export const rejectedCandidateSchema = z.object({
   verdicts: z.array(expertVerdictSchema),
   conversation: conversationSchema.optional(),
   usage: tokenUsageSchema.optional(),
+  ...releaseLineFieldsShape,
 });
 export type RejectedCandidate = z.infer<typeof rejectedCandidateSchema>;
