@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { CriticConfig, RunConfigInput } from '@parley/core';
 import { SPC_TEST_CSV } from './bench-paths';
 
-/** Critic panels the scenarios compare (DESIGN.md §1 stage 4). */
+/** Critic panels the scenarios compare (docs/critic.md). */
 export type CriticVariant =
   | 'paper'
   | 'cascade'

@@ -83,7 +83,7 @@ const DRAW = {
 const SHAPE_FAULTS = ['refusal', 'refusalWithContent', 'contentFilter', 'truncated'] as const;
 
 /**
- * Starts the OpenAI- and Anthropic-compatible LLM simulator (DESIGN.md §5) on node:http.
+ * Starts the OpenAI- and Anthropic-compatible LLM simulator (docs/simulator.md) on node:http.
  * Every answer is a pure function of (seed, request body); every fault of (seed, request body,
  * how many times that body was seen), so a retried request can succeed and a run can be replayed.
  */

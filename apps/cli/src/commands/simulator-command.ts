@@ -24,7 +24,7 @@ interface SimulatorCommandOptions {
   passRate?: number;
 }
 
-/** `parley simulator`: the OpenAI- and Anthropic-compatible LLM simulator (DESIGN.md §5). */
+/** `parley simulator`: the OpenAI- and Anthropic-compatible LLM simulator (docs/simulator.md). */
 export function registerSimulatorCommand(program: Command): void {
   program
     .command('simulator')

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { fraction, nonEmptyString, nonNegativeInteger, positiveInteger } from './config-types';
 
 /**
- * Stages 1–3 (DESIGN.md §1). `mode: seed-pairs` skips them and keeps the seed's own profile
+ * Stages 1–3 (docs/personas.md). `mode: seed-pairs` skips them and keeps the seed's own profile
  * pairs (SPC's persona-chat-compatible mode: same pairs, new conversations).
  */
 export const personasConfigSchema = z.strictObject({

@@ -134,7 +134,7 @@ export interface ExpansionResult {
 }
 
 /**
- * Stages 1–3 of DESIGN.md §1: clusters the seed attributes, induces and bootstraps queries,
+ * Stages 1–3 (docs/personas.md): clusters the seed attributes, induces and bootstraps queries,
  * bootstraps new attributes, builds user profiles and pairs them. LLM work goes through
  * `runChunk` in chunks with stable ids; every output is persisted through `store` as it
  * arrives, so a resumed run re-runs only the chunks it lacks and, given the same chunk outputs,
