@@ -1,10 +1,12 @@
 import { access } from 'node:fs/promises';
 import { type AcceptedConversation, acceptedConversationSchema, type Conversation } from '@parley/core';
+import { exampleScore } from './example-score';
 import { readLines } from './release/read-lines';
 
 /**
- * The next iteration's few-shot pool: the best conversations of an iteration by judge score
- * (ties by id, so the pool is deterministic). Streams the iteration's accepted lines and keeps
+ * The next iteration's few-shot pool: the best conversations of an iteration by example score,
+ * a score every accepted conversation gets on one scale (ties by id, so the pool is
+ * deterministic). Streams the iteration's accepted lines and keeps
  * only the best `size`, so a 100k-pair iteration costs no more memory than a small one. A
  * truncated last line is skipped; of repeated lines a crash may have left, the first copy
  * counts, as in the release.
@@ -41,9 +43,9 @@ export async function readAcceptedLines(
   return byId;
 }
 
-/** Higher judge score first, then id. */
+/** Higher example score first (comparable across pairs, see exampleScore), then id. */
 function compareBest(a: AcceptedConversation, b: AcceptedConversation): number {
-  return b.judgeScore - a.judgeScore || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return exampleScore(b) - exampleScore(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /** Where `conversation` goes in `sorted` (after equals). */

@@ -1,5 +1,5 @@
 import { type Conversation, type RunStore, TERMINAL_STATUSES } from '@parley/core';
-import { createCriticPanel, expertModel } from '@parley/critic';
+import { createCriticPanel, expertModel, idfWeights } from '@parley/critic';
 import { createModelRegistry } from '@parley/llm';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -60,6 +60,8 @@ export class RunServicesCache {
         ? registry.moderationModel(expertModel(config.critic, 'toxicity'))
         : undefined,
       nearDuplicateIndex: new RedisNearDuplicateIndex(redis, store.prefix, runId),
+      // Grounding weighs persona words by their rarity in the seed (its example pool).
+      groundingWeights: idfWeights((await store.getExamplePool(runId, 1)) ?? []),
       structure: {
         minTurnsPerSpeaker: config.generator.minTurnsPerSpeaker,
         maxTurnsPerSpeaker: config.generator.maxTurnsPerSpeaker,
@@ -84,6 +86,7 @@ export class RunServicesCache {
         filter: (candidate, scope) => panel.filter(candidate, scope),
         select: (survivors, scope) => panel.select(survivors, scope),
         rememberAccepted: (conversation) => panel.accept(conversation),
+        releaseRejected: (conversations) => panel.release(conversations),
       },
       examplePool(iteration) {
         let pool = pools.get(iteration);

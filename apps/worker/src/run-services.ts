@@ -32,6 +32,8 @@ export interface CriticPort {
   select(survivors: Conversation[], scope: CallScope): Promise<CandidateSelection>;
   /** Makes an accepted conversation known to the near-duplicate expert. */
   rememberAccepted(conversation: Conversation): Promise<void>;
+  /** Survivors that lost the vote: the near-duplicate index forgets the claims made for them. */
+  releaseRejected(conversations: Conversation[]): Promise<void>;
 }
 
 /** Everything a worker needs to process one run's jobs, built once per run and process. */

@@ -1,5 +1,7 @@
 import { ConfigError, type ConfigProblem, type CriticConfig, fedPolicySchema } from '@parley/core';
 import type { ModerationModel } from '@parley/llm';
+import { createContradictionExpert } from './contradiction-expert';
+import { createCopyingExpert } from './copying-expert';
 import { CriticPanel, type CriticPanelOptions, type ModelResolver } from './critic-panel';
 import type { FilterExpert } from './expert';
 import { createFaithfulnessExpert } from './faithfulness-expert';
@@ -9,11 +11,14 @@ import type { MinHashOptions } from './minhash';
 import { createNearDuplicateExpert } from './near-duplicate-expert';
 import type { NearDuplicateIndex } from './near-duplicate-index';
 import { createRepetitionExpert, type RepetitionExpertOptions } from './repetition-expert';
+import { createRolesExpert } from './roles-expert';
 import { createRubricExpert } from './rubric-expert';
+import type { StemWeights } from './stem-weights';
 import { createStructureExpert, type StructureExpertOptions } from './structure-expert';
 import { createToxicityLlmExpert } from './toxicity-llm-expert';
 import { createToxicityModerationExpert } from './toxicity-moderation-expert';
 import { createToxicityWordlistExpert, type ToxicityWordlistExpertOptions } from './toxicity-wordlist-expert';
+import { createTruncationExpert } from './truncation-expert';
 
 /** What the panel needs beyond the config: models, services, shared state. */
 export interface CriticPanelDependencies {
@@ -25,6 +30,8 @@ export interface CriticPanelDependencies {
   nearDuplicateIndex?: NearDuplicateIndex;
   /** Turn bounds, usually the generator's min/max turns per speaker. @defaultValue { minTurnsPerSpeaker: 1 } */
   structure?: StructureExpertOptions;
+  /** Persona word weights of grounding and roles: idfWeights of the seed. @defaultValue uniform */
+  groundingWeights?: StemWeights;
   /** Repetition settings beyond `offline.minDistinct2`. */
   repetition?: Omit<RepetitionExpertOptions, 'minDistinct2'>;
   /** Word list settings for `toxicity: wordlist`. */
@@ -75,6 +82,7 @@ export function createCriticPanel(config: CriticConfig, dependencies: CriticPane
     models: dependencies.models,
     maxFinalists: config.maxFinalists,
     bothOrders: config.bothOrders,
+    ...(dependencies.groundingWeights ? { groundingWeights: dependencies.groundingWeights } : {}),
   });
 }
 
@@ -88,7 +96,21 @@ function createFilter(
     case 'structure':
       return createStructureExpert(dependencies.structure);
     case 'grounding':
-      return createGroundingExpert({ minGrounding: config.offline.minGrounding });
+      return createGroundingExpert({
+        minGrounding: config.offline.minGrounding,
+        weights: dependencies.groundingWeights,
+      });
+    case 'roles':
+      return createRolesExpert({
+        minMargin: config.offline.minRolesMargin,
+        weights: dependencies.groundingWeights,
+      });
+    case 'copying':
+      return createCopyingExpert({ maxCopiedPerSpeaker: config.offline.maxCopiedSentences });
+    case 'contradiction':
+      return createContradictionExpert();
+    case 'truncation':
+      return createTruncationExpert();
     case 'repetition':
       return createRepetitionExpert({
         ...dependencies.repetition,

@@ -157,14 +157,21 @@ describe('CriticPanel.filter', () => {
     expect(review.passed).toBe(false);
     expect(review.rejectedBy?.expert).toBe('faithfulness');
     expect(review.rejectedBy?.reason).toMatch(/^unparseable verdict \(schema mismatch/);
-    expect(review.verdicts.at(-1)).toMatchObject({ passed: false, model: 'mock:scripted' });
+    expect(review.verdicts.at(-1)).toMatchObject({
+      passed: false,
+      model: 'mock:scripted',
+      unparseable: true,
+    });
     expect(review.verdicts.at(-1)?.rawOutput).toBeTruthy();
+    // Real verdicts never carry the mark, so counters can tell the two apart.
+    expect(review.verdicts.slice(0, -1).every((verdict) => verdict.unparseable === undefined)).toBe(true);
 
     const lenient = await filterPanel(garbage(), { unparseableFilter: 'pass' }).filter(
       groundedConversation('g'),
     );
     expect(lenient.passed).toBe(true);
     expect(lenient.verdicts.filter((verdict) => verdict.rawOutput !== undefined)).toHaveLength(2);
+    expect(lenient.verdicts.filter((verdict) => verdict.unparseable)).toHaveLength(2);
   });
 
   it('lets transport errors and aborts through for the job to retry', async () => {
@@ -289,7 +296,7 @@ describe('CriticPanel.select (pairwise)', () => {
     const selection = await pairwisePanel(model).select(candidates(2));
     expect(selection.winnerIndex).toBe(0);
     const depth = selection.verdicts[0]![0]!;
-    expect(depth).toMatchObject({ expert: 'depth', wins: 0, comparisons: 0 });
+    expect(depth).toMatchObject({ expert: 'depth', wins: 0, comparisons: 0, unparseable: true });
     expect(depth.score).toBeUndefined();
     expect(depth.rationale).toMatch(/no vote \(unparseable verdict: schema mismatch/);
     expect(depth.rawOutput).toBeTruthy();

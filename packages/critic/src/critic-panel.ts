@@ -26,6 +26,7 @@ import type {
 import { majorityVote } from './majority-vote';
 import { personaGrounding } from './persona-grounding';
 import { runLlmStage, type StageRun } from './run-llm-stage';
+import type { StemWeights } from './stem-weights';
 
 /** Model bindings by name (a run's `models:`), as a record or a lookup function. */
 export type ModelResolver =
@@ -60,6 +61,8 @@ export interface CriticPanelOptions {
   decoding?: Decoding;
   /** Which thrown errors mean "unparseable answer". @defaultValue isUnparseableOutputError */
   isUnparseable?: (error: unknown) => boolean;
+  /** Persona word weights for choosing finalists and breaking ties (idfWeights of the seed). @defaultValue uniform */
+  groundingWeights?: StemWeights;
 }
 
 /** One candidate after the filters. */
@@ -95,7 +98,7 @@ const DEFAULTS = {
 };
 
 /**
- * The Critic (DESIGN.md §1 stage 4): a cascade of filters per candidate, then a vote among the
+ * The Critic (the paper's stage 4; README "The Critic"): a cascade of filters per candidate, then a vote among the
  * survivors of a pair. `filter` and `select` are separate so a worker can critique candidates
  * in separate jobs and select afterwards. Bad model output never throws: it becomes a verdict
  * with its raw output; transport, budget and abort errors do throw, for the job to retry.
@@ -103,8 +106,10 @@ const DEFAULTS = {
 export class CriticPanel {
   readonly filters: readonly FilterExpert[];
   readonly ranking: Ranking;
-  private readonly options: Required<Omit<CriticPanelOptions, 'decoding' | 'isUnparseable'>> &
-    Pick<CriticPanelOptions, 'decoding' | 'isUnparseable'>;
+  private readonly options: Required<
+    Omit<CriticPanelOptions, 'decoding' | 'isUnparseable' | 'groundingWeights'>
+  > &
+    Pick<CriticPanelOptions, 'decoding' | 'isUnparseable' | 'groundingWeights'>;
 
   constructor(options: CriticPanelOptions) {
     this.options = { ...DEFAULTS, ...options };
@@ -136,6 +141,8 @@ export class CriticPanel {
       verdicts.push(verdict);
       if (verdict.usage) usage = addUsage(usage, verdict.usage);
       if (verdict.passed === false) {
+        // Filters that passed it earlier may have claimed it (near-duplicate): let go.
+        await this.release([conversation], verdicts.length - 1);
         return {
           passed: false,
           verdicts,
@@ -162,14 +169,20 @@ export class CriticPanel {
         rationale: 'no survivors',
       };
     }
-    const grounding = conversations.map((conversation) => personaGrounding(conversation).score);
+    // Copied persona sentences earn nothing when choosing finalists and breaking ties.
+    const grounding = conversations.map(
+      (conversation) =>
+        personaGrounding(conversation, { ignoreCopies: true, weights: this.options.groundingWeights }).score,
+    );
     const finalists = conversations
       .map((_, index) => index)
       .sort((a, b) => grounding[b]! - grounding[a]! || a - b)
       .slice(0, this.options.maxFinalists)
       .sort((a, b) => a - b);
+    // A lone finalist needs no vote, but in rubric mode it is graded all the same, so every
+    // accepted conversation carries a grade on one scale (the example pool ranks by it).
     const ranked =
-      finalists.length === 1
+      finalists.length === 1 && this.ranking.mode === 'pairwise'
         ? undefined
         : await this.rank(
             finalists.map((i) => conversations[i]!),
@@ -230,6 +243,18 @@ export class CriticPanel {
     };
   }
 
+  /**
+   * Tells the filters that candidates they passed were rejected after all (lost the vote, or a
+   * later filter failed them): the near-duplicate index forgets their claims. `filters` limits
+   * it to the first ones (those that ran).
+   */
+  async release(conversations: readonly Conversation[], filters = this.filters.length): Promise<void> {
+    for (const expert of this.filters.slice(0, filters)) {
+      if (expert.type !== 'direct' || !expert.release) continue;
+      for (const conversation of conversations) await expert.release(conversation);
+    }
+  }
+
   /** Tells the filters that a conversation joined the dataset (the near-duplicate index learns it). */
   async accept(conversation: Conversation): Promise<void> {
     const checked = checkedConversation(conversation, 'accepted conversation');
@@ -273,6 +298,7 @@ export class CriticPanel {
       model: run.model,
       usage: run.usage,
       rawOutput: run.rawOutput,
+      unparseable: true,
     };
   }
 
@@ -359,6 +385,8 @@ export class CriticPanel {
           rationale: notes[index]!.join('; '),
           ...(model === undefined ? {} : { model }),
           ...(raw[index]!.length > 0 ? { rawOutput: raw[index]!.join('\n---\n') } : {}),
+          // Every comparison void: this policy said nothing about the finalist.
+          ...(counted[index] === 0 && raw[index]!.length > 0 ? { unparseable: true as const } : {}),
         });
       });
     }
@@ -395,6 +423,7 @@ export class CriticPanel {
             rationale: `unparseable verdict (${run.reason}): no vote`,
             model: run.model,
             rawOutput: run.rawOutput,
+            unparseable: true as const,
           },
         ]),
         usage: run.usage,

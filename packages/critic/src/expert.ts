@@ -21,6 +21,11 @@ export interface DirectFilterExpert {
   review(conversation: Conversation, context: ExpertContext): Promise<ExpertVerdict>;
   /** Told about every accepted conversation (the near-duplicate expert remembers them). */
   accept?(conversation: Conversation): Promise<void>;
+  /**
+   * Told about a candidate it passed that was rejected after all (a later filter, the vote):
+   * the near-duplicate expert forgets the claim it made for it.
+   */
+  release?(conversation: Conversation): Promise<void>;
 }
 
 /** What a model-backed filter concluded about one candidate. */

@@ -23,7 +23,9 @@ describe('near-duplicate expert', () => {
     await expert.accept!(original);
     const verdict = await expert.review(copy, {});
     expect(verdict).toMatchObject({ expert: 'near-duplicate', passed: false, score: 1 });
-    expect(verdict.rationale).toContain('closest accepted conversation original at similarity 1.000');
+    expect(verdict.rationale).toContain(
+      'closest accepted or claimed conversation original at similarity 1.000',
+    );
     expect(await expert.review(different, {})).toMatchObject({ passed: true, score: 0 });
   });
 
@@ -32,5 +34,46 @@ describe('near-duplicate expert', () => {
     const conversation = groundedConversation('same');
     await expert.accept!(conversation);
     expect((await expert.review(conversation, {})).passed).toBe(true);
+  });
+});
+
+describe('near-duplicate claims in the panel', () => {
+  it('releases the claim of a candidate that a later filter rejects, and of survivors the caller releases', async () => {
+    const { CriticPanel } = await import('./critic-panel');
+    const index = new InMemoryNearDuplicateIndex();
+    const rejectAll = {
+      type: 'direct' as const,
+      name: 'no',
+      kind: 'filter' as const,
+      offline: true,
+      review: async () => ({ expert: 'no', kind: 'filter' as const, passed: false, rationale: 'no' }),
+    };
+    const panel = (filters: ConstructorParameters<typeof CriticPanel>[0]['filters']) =>
+      new CriticPanel({
+        filters,
+        ranking: {
+          mode: 'rubric',
+          expert: {
+            type: 'rubric',
+            name: 'rubric',
+            kind: 'ranker',
+            model: 'm',
+            policies: ['depth'],
+            stage: {} as never,
+          },
+        },
+        models: { m: {} as never },
+      });
+    const original = groundedConversation('original');
+    const copy = { ...groundedConversation('copy', 'original'), id: 'copy' };
+    expect((await panel([createNearDuplicateExpert({ index }), rejectAll]).filter(original)).passed).toBe(
+      false,
+    );
+    expect(index.size).toBe(0);
+    const passing = panel([createNearDuplicateExpert({ index })]);
+    expect((await passing.filter(original)).passed).toBe(true);
+    expect((await passing.filter(copy)).rejectedBy?.expert).toBe('near-duplicate');
+    await passing.release([original]);
+    expect((await passing.filter(copy)).passed).toBe(true);
   });
 });

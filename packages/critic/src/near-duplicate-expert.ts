@@ -14,9 +14,11 @@ export interface NearDuplicateExpertOptions {
 }
 
 /**
- * Offline near-duplicate filter: rejects a candidate whose word shingles resemble an already
- * accepted conversation (MinHash + LSH). Score: the highest similarity found, 0 when none.
- * The panel's `accept()` adds accepted conversations to the index.
+ * Offline near-duplicate filter: rejects a candidate whose word shingles resemble a conversation
+ * already accepted or claimed (MinHash + LSH). Checking and recording are one atomic `claim`, so
+ * of two near copies reviewed at once by two workers only one passes; the panel `release`s a
+ * claimed candidate that a later filter or the vote rejects, and `accept`s the winner. Score:
+ * the highest similarity found, 0 when none.
  */
 export function createNearDuplicateExpert(options: NearDuplicateExpertOptions = {}): DirectFilterExpert {
   const { index = new InMemoryNearDuplicateIndex(), threshold = 0.8, minHash = {} } = options;
@@ -26,22 +28,29 @@ export function createNearDuplicateExpert(options: NearDuplicateExpertOptions = 
     kind: 'filter',
     offline: true,
     async review(conversation): Promise<ExpertVerdict> {
-      const matches = await index.findSimilar(conversationSignature(conversation, minHash));
-      const closest = matches.find((match) => match.id !== conversation.id);
+      const claim = await index.claim(
+        conversation.id,
+        conversationSignature(conversation, minHash),
+        threshold,
+      );
+      const closest = claim.closest;
       const similarity = closest?.similarity ?? 0;
-      const passed = similarity < threshold;
+      const passed = claim.claimed;
       return {
         expert: 'near-duplicate',
         kind: 'filter',
         passed,
         score: similarity,
         rationale: closest
-          ? `closest accepted conversation ${closest.id} at similarity ${similarity.toFixed(3)} (${passed ? '<' : '≥'} ${threshold})`
-          : 'no similar accepted conversation',
+          ? `closest accepted or claimed conversation ${closest.id} at similarity ${similarity.toFixed(3)} (${passed ? '<' : '≥'} ${threshold})`
+          : 'no similar accepted or claimed conversation',
       };
     },
     async accept(conversation): Promise<void> {
       await index.add(conversation.id, conversationSignature(conversation, minHash));
+    },
+    async release(conversation): Promise<void> {
+      await index.remove(conversation.id);
     },
   };
 }

@@ -13,10 +13,29 @@ describe('structure expert', () => {
     expect(verdict).toEqual({ expert: 'structure', kind: 'filter', passed: true, rationale: 'well formed' });
   });
 
-  it('finds a speaker who talks twice in a row', () => {
-    const turns = alternating('Hi.', 'Hello.', 'How are you?');
+  it('tolerates a few follow-up lines by the same speaker, never three lines in a row', () => {
+    const turns = alternating('Hi.', 'Hello.', 'How are you?', 'Fine.', 'Good.', 'Bye.');
     turns.splice(2, 0, { speaker: 'user2', text: 'Still there?' });
-    expect(structureProblems(withTurns(turns))).toEqual(['line 3: User 2 speaks twice in a row']);
+    expect(structureProblems(withTurns(turns))).toEqual([]);
+    expect(structureProblems(withTurns(turns), { maxFollowUps: 0 })).toEqual([
+      'the same speaker speaks twice in a row 1 times (lines 3), more than 0',
+    ]);
+    const three = [...turns];
+    three.splice(3, 0, { speaker: 'user2', text: 'Hello?' });
+    expect(structureProblems(withTurns(three))).toEqual(['line 4: User 2 speaks three times in a row']);
+    const many = alternating('a', 'b', 'c', 'd', 'e', 'f', 'g');
+    for (const at of [6, 4, 2]) many.splice(at, 0, { speaker: 'user2', text: 'again' });
+    expect(structureProblems(withTurns(many))).toEqual([
+      'the same speaker speaks twice in a row 3 times (lines 3, 6, 9), more than 2',
+    ]);
+  });
+
+  it("does not take placeholder-like text from the speakers' own personas for a placeholder", () => {
+    const conversation: Conversation = {
+      ...withTurns(alternating('My blog is <Cooking With Kim>, have a look.', 'I will, [name]!')),
+      user1Persona: ['My blog is called <Cooking with Kim>.'],
+    };
+    expect(structureProblems(conversation)).toEqual(['line 2 has an unfilled placeholder [name]']);
   });
 
   it('finds unfilled placeholders in all their shapes, but not ordinary text', () => {

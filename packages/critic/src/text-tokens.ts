@@ -35,8 +35,13 @@ function undoubleConsonant(base: string): string {
 
 /** Stems of the content words of a text: stop words and one-letter tokens removed, in order. */
 export function contentStems(text: string): string[] {
+  return contentStemsOfWords(wordTokens(text));
+}
+
+/** contentStems of words already split by wordTokens (some of them left out, say). */
+export function contentStemsOfWords(words: Iterable<string>): string[] {
   const stems: string[] = [];
-  for (const token of wordTokens(text)) {
+  for (const token of words) {
     if (token.length < 2 || STOP_WORDS.has(token)) continue;
     const stemmed = stem(token);
     if (stemmed.length >= 2 && !STOP_WORDS.has(stemmed)) stems.push(stemmed);

@@ -1,8 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SPC_TEST_CSV, spcTestCsvExists } from '../../../../test/support/spc-test-split';
 import { registerCriticCommands } from './critic-command';
 
 // A small SPC CSV: row 2 repeats row 1, row 3 has a placeholder and a toxic word.
@@ -91,3 +92,94 @@ describe('parley critic score', () => {
     await expect(run('--experts', 'structure,faithfulness')).rejects.toThrow(/unknown expert faithfulness/);
   });
 });
+
+describe.skipIf(!spcTestCsvExists())(
+  'parley critic plant and parley critic score DIR (SPC test split)',
+  () => {
+    let directory: string;
+    let output: string;
+
+    beforeEach(async () => {
+      directory = await mkdtemp(path.join(tmpdir(), 'parley-plant-'));
+      output = '';
+      vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+        output += String(chunk);
+        return true;
+      });
+    });
+
+    afterEach(async () => {
+      vi.restoreAllMocks();
+      await rm(directory, { recursive: true, force: true });
+    });
+
+    async function critic(...args: string[]): Promise<void> {
+      const program = new Command('parley').exitOverride();
+      registerCriticCommands(program);
+      await program.parseAsync(['node', 'parley', 'critic', ...args]);
+    }
+
+    it('writes one file per defect kind and scores the folder per kind', async () => {
+      const out = path.join(directory, 'planted');
+      await critic(
+        'plant',
+        SPC_TEST_CSV,
+        '--out',
+        out,
+        '--limit',
+        '120',
+        '--kinds',
+        'abuse,exchanged-personas,shuffled',
+      );
+      expect((await readdir(out)).sort()).toEqual([
+        'abuse.jsonl',
+        'exchanged-personas.jsonl',
+        'manifest.json',
+        'shuffled.jsonl',
+        'untouched.jsonl',
+      ]);
+      const manifest = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8'));
+      expect(manifest.untouched.conversations).toBe(120);
+      expect(manifest.kinds.map((kind: { kind: string }) => kind.kind)).toEqual([
+        'abuse',
+        'exchanged-personas',
+        'shuffled',
+      ]);
+      const planted = manifest.kinds[0].planted;
+      expect(planted).toBe(manifest.untouched.clean);
+      const first = JSON.parse((await readFile(path.join(out, 'abuse.jsonl'), 'utf8')).split('\n')[0]!);
+      expect(first.id).toMatch(/~abuse$/);
+      expect(first.defect).toMatchObject({ kind: 'abuse', note: expect.stringContaining('gets') });
+      expect(output).toContain(`score it with: parley critic score ${out}`);
+
+      output = '';
+      await critic('score', out);
+      expect(output).toMatch(
+        new RegExp(
+          `abuse\\s+│ ${planted}\\s+│ 100\\.0% \\(${planted}\\)\\s+│ ≥ 95\\.0%\\s+│ toxicity-wordlist ${planted}`,
+        ),
+      );
+      expect(output).toMatch(/exchanged-personas\s+│ \d+\s+│ \d+\.\d% \(\d+\)\s+│ ≥ 80\.0%\s+│ roles \d+/);
+      expect(output).toMatch(/shuffled\s+│ \d+\s+│ [\d.]+% \(\d+\)\s+│ -/);
+      expect(output).toContain(
+        'untouched: 120 conversations; rejected for other reasons than unfilled placeholders',
+      );
+
+      output = '';
+      await critic('score', out, '--json');
+      const report = JSON.parse(output);
+      expect(report.kinds.find((kind: { kind: string }) => kind.kind === 'abuse')).toMatchObject({
+        share: 1,
+        target: 0.95,
+      });
+      expect(report.untouched.total).toBe(120);
+    });
+
+    it('refuses unknown defect kinds', async () => {
+      vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      await expect(critic('plant', SPC_TEST_CSV, '--out', directory, '--kinds', 'typos')).rejects.toThrow(
+        /unknown defect kind typos/,
+      );
+    });
+  },
+);

@@ -1,8 +1,14 @@
 import { type Conversation, InputError, offlineExpertsConfigSchema } from '@parley/core';
 import {
+  DEFECT_DESCRIPTIONS,
+  DEFECT_KINDS,
+  type DefectKind,
+  idfWeights,
+  isDefectKind,
   OFFLINE_EXPERT_NAMES,
   type OfflineExpertName,
   type OfflineExpertSummary,
+  type OfflineExpertsOptions,
   type OfflineScoreRow,
   personaGrounding,
   rocAuc,
@@ -13,6 +19,7 @@ import { readSeed, type SeedRecord } from '@parley/dataset';
 import { type Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parseFraction, parseInteger, parsePositiveInteger } from '../options/number-options';
 import { plainTable } from '../output/plain-table';
+import { formatCatchReport, isPlantedFolder, plantSeed, scorePlantedFolder } from './critic-planted';
 
 const FORMATS = ['auto', 'spc-csv', 'parlai-txt', 'hf-json', 'parley-jsonl'] as const;
 const OFFLINE_DEFAULTS = offlineExpertsConfigSchema.parse({});
@@ -30,8 +37,19 @@ interface ScoreOptions {
   minTurns?: number;
   maxTurns?: number;
   minGrounding: number;
+  minRolesMargin: number;
+  maxCopied: number;
   minDistinct2: number;
   nearDuplicateThreshold: number;
+}
+
+interface PlantCommandOptions {
+  out: string;
+  kinds: DefectKind[];
+  seed: number;
+  format: (typeof FORMATS)[number];
+  limit?: number;
+  strict?: boolean;
 }
 
 /** The `--auc` control: grounding of true persona pairs against deranged ones. */
@@ -41,16 +59,21 @@ interface GroundingAuc {
   seed: number;
 }
 
-/** `parley critic score FILE`: the Critic's offline experts over any seed file. */
+/**
+ * `parley critic score FILE|DIR`: the Critic's offline experts over any seed file, or the catch
+ * rates of a folder `parley critic plant` wrote; `parley critic plant SEED --out DIR`.
+ */
 export function registerCriticCommands(program: Command): void {
   const critic = program.command('critic').description("Run the Critic's experts outside a run");
   critic
     .command('score')
     .argument(
       '<file>',
-      'seed file: Synthetic-Persona-Chat CSV, ParlAI text, Hugging Face JSON or Parley JSONL',
+      'seed file (Synthetic-Persona-Chat CSV, ParlAI text, Hugging Face JSON or Parley JSONL), or a folder written by `parley critic plant`',
     )
-    .description('Score every conversation of a file with the offline experts (no model, no tokens)')
+    .description(
+      'Score every conversation of a file with the offline experts (no model, no tokens); on a planted folder, the share of each defect kind caught',
+    )
     .addOption(
       new Option('--format <format>', 'file format (detected from the content by default)')
         .choices(FORMATS)
@@ -82,6 +105,18 @@ export function registerCriticCommands(program: Command): void {
       OFFLINE_DEFAULTS.minGrounding,
     )
     .option(
+      '--min-roles-margin <margin>',
+      'roles: lowest passing margin of own over exchanged personas',
+      parseMargin,
+      OFFLINE_DEFAULTS.minRolesMargin,
+    )
+    .option(
+      '--max-copied <count>',
+      'copying: most own persona sentences one speaker may copy verbatim',
+      parseInteger,
+      OFFLINE_DEFAULTS.maxCopiedSentences,
+    )
+    .option(
       '--min-distinct2 <score>',
       'repetition: lowest passing distinct-2',
       parseFraction,
@@ -94,22 +129,21 @@ export function registerCriticCommands(program: Command): void {
       OFFLINE_DEFAULTS.nearDuplicateThreshold,
     )
     .action(async (file: string, options: ScoreOptions) => {
+      const output = process.stdout;
+      if (await isPlantedFolder(file)) {
+        const report = await scorePlantedFolder(file, expertOptions(options));
+        output.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatCatchReport(file, report));
+        return;
+      }
       const records = await readRecords(file, options);
       const original = records.map((record) => record.conversation);
       const conversations = options.swapPersonas ? swapPersonas(original, options.seed) : original;
-      const output = process.stdout;
       const { summary } = await scoreOffline(
         conversations,
         options.experts,
-        {
-          structure: {
-            ...(options.minTurns === undefined ? {} : { minTurnsPerSpeaker: options.minTurns }),
-            ...(options.maxTurns === undefined ? {} : { maxTurnsPerSpeaker: options.maxTurns }),
-          },
-          minGrounding: options.minGrounding,
-          repetition: { minDistinct2: options.minDistinct2 },
-          nearDuplicate: { threshold: options.nearDuplicateThreshold },
-        },
+        // Persona words weigh by their rarity in the file's own (true) conversations, as a run
+        // weighs them by the seed's.
+        { ...expertOptions(options), weights: idfWeights(original) },
         options.jsonl ? (row) => output.write(`${JSON.stringify(jsonlLine(row, records))}\n`) : undefined,
       );
       const auc = options.auc ? groundingAuc(original, options.seed) : undefined;
@@ -129,9 +163,74 @@ export function registerCriticCommands(program: Command): void {
         output.write(formatSummary(header, options.experts, summary, auc));
       }
     });
+  registerPlantCommand(critic);
 }
 
-async function readRecords(file: string, options: ScoreOptions): Promise<SeedRecord[]> {
+function expertOptions(options: ScoreOptions): OfflineExpertsOptions {
+  return {
+    structure: {
+      ...(options.minTurns === undefined ? {} : { minTurnsPerSpeaker: options.minTurns }),
+      ...(options.maxTurns === undefined ? {} : { maxTurnsPerSpeaker: options.maxTurns }),
+    },
+    minGrounding: options.minGrounding,
+    roles: { minMargin: options.minRolesMargin },
+    copying: { maxCopiedPerSpeaker: options.maxCopied },
+    repetition: { minDistinct2: options.minDistinct2 },
+    nearDuplicate: { threshold: options.nearDuplicateThreshold },
+  };
+}
+
+function registerPlantCommand(critic: Command): void {
+  critic
+    .command('plant')
+    .argument(
+      '<seed>',
+      'seed file: Synthetic-Persona-Chat CSV, ParlAI text, Hugging Face JSON or Parley JSONL',
+    )
+    .description(
+      'Write copies of a seed with one planted defect each (one file per kind), to measure what the offline experts catch with `parley critic score DIR`',
+    )
+    .requiredOption('--out <dir>', 'folder for untouched.jsonl, <kind>.jsonl and manifest.json')
+    .option(
+      '--kinds <kinds>',
+      `comma-separated defect kinds: ${DEFECT_KINDS.map((kind) => `${kind} (${DEFECT_DESCRIPTIONS[kind]})`).join('; ')}`,
+      parseKinds,
+      [...DEFECT_KINDS],
+    )
+    .option('--seed <integer>', 'seed of every random choice of the planting', parseInteger, 1)
+    .addOption(
+      new Option('--format <format>', 'file format (detected from the content by default)')
+        .choices(FORMATS)
+        .default('auto'),
+    )
+    .option('--limit <count>', 'read at most this many conversations', parsePositiveInteger)
+    .option('--strict', 'stop at the first bad record (exit 2 with "file:line: reason")')
+    .action(async (seed: string, options: PlantCommandOptions) => {
+      const records = await readRecords(seed, options);
+      const manifest = await plantSeed(
+        seed,
+        records.map((record) => record.conversation),
+        { out: options.out, kinds: options.kinds, seed: options.seed, expertOptions: {} },
+      );
+      const lines = manifest.kinds.map(
+        (kind) =>
+          `  ${kind.file}: ${kind.planted} planted${kind.skipped.length > 0 ? `, ${kind.skipped.length} could not take the defect` : ''}`,
+      );
+      process.stdout.write(
+        [
+          `${options.out}: ${manifest.untouched.conversations} untouched conversations (${manifest.untouched.clean} pass every offline expert and were planted into)`,
+          ...lines,
+          `score it with: parley critic score ${options.out}`,
+          '',
+        ].join('\n'),
+      );
+    });
+}
+
+async function readRecords(
+  file: string,
+  options: Pick<ScoreOptions, 'format' | 'strict' | 'limit'>,
+): Promise<SeedRecord[]> {
   try {
     const { records } = await readSeed(file, {
       format: options.format,
@@ -168,10 +267,12 @@ function jsonlLine(row: OfflineScoreRow, records: readonly SeedRecord[]) {
 
 /** Grounding of every conversation with its own personas against a derangement of them. */
 export function groundingAuc(conversations: readonly Conversation[], seed: number): GroundingAuc {
-  const own = conversations.map((conversation) => personaGrounding(conversation).score);
-  const swapped = swapPersonas(conversations, seed).map(
-    (conversation) => personaGrounding(conversation).score,
-  );
+  // The grounding the expert passes on: every word, persona words weighted by rarity in the file.
+  const weights = idfWeights(conversations);
+  const score = (conversation: Conversation) =>
+    personaGrounding(conversation, { ignoreCopies: false, weights }).score;
+  const own = conversations.map(score);
+  const swapped = swapPersonas(conversations, seed).map(score);
   return { auc: rocAuc(own, swapped), conversations: conversations.length, seed };
 }
 
@@ -205,6 +306,28 @@ export function formatSummary(
     ...(auc ? [formatAuc(auc)] : []),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+function parseKinds(value: string): DefectKind[] {
+  const kinds = value
+    .split(',')
+    .map((kind) => kind.trim())
+    .filter(Boolean);
+  const unknown = kinds.filter((kind) => !isDefectKind(kind));
+  if (kinds.length === 0 || unknown.length > 0) {
+    throw new InvalidArgumentError(
+      `${unknown.length > 0 ? `unknown defect kind ${unknown.join(', ')}; ` : ''}expected some of ${DEFECT_KINDS.join(', ')}`,
+    );
+  }
+  return [...new Set(kinds)] as DefectKind[];
+}
+
+function parseMargin(value: string): number {
+  const margin = Number(value);
+  if (value.trim() === '' || !Number.isFinite(margin) || margin < -2 || margin > 2) {
+    throw new InvalidArgumentError('expected a number between -2 and 2');
+  }
+  return margin;
 }
 
 function parseExperts(value: string): OfflineExpertName[] {

@@ -108,6 +108,10 @@ export async function processSelect(
     }
   });
   if (accepted) await services.critic.rememberAccepted(accepted);
+  // The losers passed the near-duplicate check, which claimed them: a later near copy may pass now.
+  const losers = survivors.filter((_, index) => index !== selection.winnerIndex);
+  if (losers.length > 0)
+    await services.critic.releaseRejected(losers.map((survivor) => survivor.conversation!));
   return { outcome: accepted ? 'accepted' : 'rejected', accepted, rejected };
 }
 

@@ -6,15 +6,29 @@ export type FedPolicy = z.infer<typeof fedPolicySchema>;
 
 /** Thresholds of the offline experts, which cost no tokens and run first. */
 export const offlineExpertsConfigSchema = z.strictObject({
-  /** Minimum persona-grounding score in [0, 1]. @defaultValue 0.1 */
-  minGrounding: fraction().default(0.1),
+  /**
+   * Minimum persona-grounding score in [0, 1], persona words weighted by their rarity in the
+   * seed (IDF). @defaultValue 0.06
+   */
+  minGrounding: fraction().default(0.06),
   /** Minimum distinct-2 over the conversation's words. @defaultValue 0.5 */
   minDistinct2: fraction().default(0.5),
   /** Jaccard (MinHash) above which a candidate duplicates an accepted one. @defaultValue 0.8 */
   nearDuplicateThreshold: fraction().default(0.8),
+  /**
+   * Lowest roles margin (how much better each speaker fits their own persona than the other's)
+   * that passes; below zero tolerates speakers who say little about themselves. @defaultValue -0.12
+   */
+  minRolesMargin: z.number({ error: 'expected a number between -2 and 2' }).min(-2).max(2).default(-0.12),
+  /** Most own persona sentences one speaker may copy (nearly) verbatim. @defaultValue 3 */
+  maxCopiedSentences: z
+    .number({ error: 'expected a non-negative integer' })
+    .int({ error: 'expected a non-negative integer' })
+    .nonnegative({ error: 'expected a non-negative integer' })
+    .default(3),
 });
 
-/** The Critic panel (DESIGN.md §1 stage 4). Expert models are names from `models:`. */
+/** The Critic panel (the paper's stage 4; README "The Critic"). Expert models are names from `models:`. */
 export const criticConfigSchema = z.strictObject({
   /** pairwise: the paper's FED pairwise vote; rubric: one batched scoring call per pair. @defaultValue 'pairwise' */
   mode: z.enum(['pairwise', 'rubric'], { error: 'expected pairwise or rubric' }).default('pairwise'),
@@ -22,8 +36,32 @@ export const criticConfigSchema = z.strictObject({
   model: nonEmptyString(),
   /** Filters and their order; cheap offline ones first. */
   filters: z
-    .array(z.enum(['structure', 'grounding', 'repetition', 'near-duplicate', 'toxicity', 'faithfulness']))
-    .default(['structure', 'repetition', 'grounding', 'near-duplicate', 'toxicity', 'faithfulness']),
+    .array(
+      z.enum([
+        'structure',
+        'grounding',
+        'roles',
+        'copying',
+        'contradiction',
+        'truncation',
+        'repetition',
+        'near-duplicate',
+        'toxicity',
+        'faithfulness',
+      ]),
+    )
+    .default([
+      'structure',
+      'repetition',
+      'grounding',
+      'roles',
+      'copying',
+      'contradiction',
+      'truncation',
+      'near-duplicate',
+      'toxicity',
+      'faithfulness',
+    ]),
   /** How toxicity is judged. @defaultValue 'llm' */
   toxicity: z
     .enum(['llm', 'moderation', 'wordlist'], { error: 'expected llm, moderation or wordlist' })
@@ -38,9 +76,11 @@ export const criticConfigSchema = z.strictObject({
   /** Per-expert model overrides: `{ faithfulness: 'claude' }`. */
   models: z.record(z.string(), nonEmptyString()).default({}),
   offline: offlineExpertsConfigSchema.default({
-    minGrounding: 0.1,
+    minGrounding: 0.06,
     minDistinct2: 0.5,
     nearDuplicateThreshold: 0.8,
+    minRolesMargin: -0.12,
+    maxCopiedSentences: 3,
   }),
   /** Candidates per pair surviving the filters that go to the vote (cost bound). @defaultValue 4 */
   maxFinalists: positiveInteger().default(4),

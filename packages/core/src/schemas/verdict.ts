@@ -23,5 +23,11 @@ export const expertVerdictSchema = z.object({
   usage: tokenUsageSchema.optional(),
   /** Raw model output kept when it could not be parsed (bad output is data, not a crash). */
   rawOutput: z.string().optional(),
+  /**
+   * True when the expert's model gave no usable answer (it never parsed, or made no sense): the
+   * verdict is then no judgement of the candidate, and `passed` only says what the panel let the
+   * candidate do (`unparseableFilter`). Counters keep these apart from the expert's verdicts.
+   */
+  unparseable: z.literal(true).optional(),
 });
 export type ExpertVerdict = z.infer<typeof expertVerdictSchema>;

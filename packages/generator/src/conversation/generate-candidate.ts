@@ -9,6 +9,7 @@ import type { LanguageModel } from '@parley/llm';
 import { generatedConversationSchema, toConversation } from './generated-conversation';
 import { buildGeneratorPrompt } from './generator-prompt';
 import { pickExamples } from './pick-examples';
+import { resolveTurnBounds } from './seed-turn-bounds';
 
 export interface GenerateCandidateInput {
   model: LanguageModel;
@@ -27,17 +28,15 @@ export interface GenerateCandidateInput {
 export async function generateCandidate(input: GenerateCandidateInput): Promise<GenerateResult> {
   const id = conversationId(input.runId, input.iteration, input.pair.id, input.candidate);
   const examples = pickExamples(input.pool, input.pair, input.config.examplesPerPrompt, id);
-  const messages = buildGeneratorPrompt({
-    examples,
-    pair: input.pair,
-    minTurnsPerSpeaker: input.config.minTurnsPerSpeaker,
-    maxTurnsPerSpeaker: input.config.maxTurnsPerSpeaker,
-  });
+  // A run's stored config always has its bounds (derived from the seed when it was created);
+  // a config used outside a run (a benchmark, a test) takes them from the pool it is given.
+  const bounds = resolveTurnBounds(input.config, () => input.pool);
+  const messages = buildGeneratorPrompt({ examples, pair: input.pair, ...bounds });
   // K candidates for one pair must differ: each gets its own decoding seed.
   const seed = input.randomSeed * 1_000 + input.candidate;
   const result = await input.model.generateObject({
     messages,
-    schema: generatedConversationSchema(input.config.minTurnsPerSpeaker, input.config.maxTurnsPerSpeaker),
+    schema: generatedConversationSchema(bounds.minTurnsPerSpeaker, bounds.maxTurnsPerSpeaker),
     schemaName: 'conversation',
     decoding: { temperature: input.config.temperature, topK: input.config.topK, seed },
     stage: 'generate',

@@ -39,7 +39,7 @@ describe('buildGeneratorPrompt', () => {
     expect(user).toContain(
       'Example 2\nUser 1 Profile:\n- I bake bread.\nUser 2 Profile:\n- I sail on weekends.\nConversation:\nUser 1: Hello from e2\nUser 2: Hi there\n(The next day)',
     );
-    expect(user).toContain('more than 5 and fewer than 8 times');
+    expect(user).toContain('about as long as the examples, each of them speaking between 6 and 7 times');
     expect(
       user
         .trimEnd()

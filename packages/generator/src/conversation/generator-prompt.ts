@@ -6,8 +6,9 @@ export interface GeneratorPromptInput {
   examples: Conversation[];
   /** The two profiles the new conversation is between. */
   pair: ProfilePair;
-  minTurnsPerSpeaker: number;
-  maxTurnsPerSpeaker: number;
+  /** Turn bounds per speaker; absent, the prompt asks for the examples' length. */
+  minTurnsPerSpeaker?: number;
+  maxTurnsPerSpeaker?: number;
 }
 
 const PREAMBLE = [
@@ -30,8 +31,8 @@ export function renderConversation(conversation: Conversation): string {
 
 /**
  * The paper's Generator prompt: a preamble, examples of "User 1 Profile / User 2 Profile /
- * Conversation", the target profiles, and the instructions (more than 5 and fewer than 8 turns
- * each by default; reflect the profiles implicitly, never copy them). A pure function.
+ * Conversation", the target profiles, and the instructions (a length like the examples', within
+ * the run's turn bounds; reflect the profiles implicitly, never copy them). A pure function.
  */
 export function buildGeneratorPrompt(input: GeneratorPromptInput): ChatMessage[] {
   const examples = input.examples.map((example, index) =>
@@ -44,7 +45,7 @@ export function buildGeneratorPrompt(input: GeneratorPromptInput): ChatMessage[]
     ].join('\n'),
   );
   const instructions = [
-    `Write a conversation between User 1 and User 2 in which each of them speaks more than ${input.minTurnsPerSpeaker - 1} and fewer than ${input.maxTurnsPerSpeaker + 1} times, alternating, starting with User 1.`,
+    lengthInstruction(input),
     'The conversation must be natural and consistent with both profiles: let the persona facts come up implicitly, in the speakers’ own words.',
     'Do not copy the profile sentences verbatim, do not contradict them, and do not use placeholders such as [name].',
     'Answer with the turns only, each with its speaker ("User 1" or "User 2") and text.',
@@ -57,4 +58,21 @@ export function buildGeneratorPrompt(input: GeneratorPromptInput): ChatMessage[]
     { role: 'system', content: PREAMBLE },
     { role: 'user', content: `${examples.join('\n\n')}\n\n${instructions}\n\n${target}\nConversation:` },
   ];
+}
+
+/**
+ * The length asked for: as long as the examples (the seed's conversations in iteration 1), and
+ * within the bounds the output schema and the structure filter enforce, both ends included.
+ */
+function lengthInstruction(input: GeneratorPromptInput): string {
+  const { minTurnsPerSpeaker: min, maxTurnsPerSpeaker: max } = input;
+  const bounds =
+    min !== undefined && max !== undefined
+      ? `, each of them speaking between ${min} and ${max} times`
+      : min !== undefined
+        ? `, each of them speaking at least ${min} times`
+        : max !== undefined
+          ? `, each of them speaking at most ${max} times`
+          : '';
+  return `Write a conversation between User 1 and User 2 about as long as the examples${bounds}, alternating, starting with User 1.`;
 }
