@@ -1,6 +1,6 @@
 import type { Conversation } from '@parley/core';
 import { describe, expect, it } from 'vitest';
-import { createStructureExpert, structureProblems } from './structure-expert';
+import { createStructureExpert, isSceneNote, structureProblems } from './structure-expert';
 import { alternating, groundedConversation } from './test-fixtures';
 
 function withTurns(turns: Conversation['turns']): Conversation {
@@ -59,13 +59,31 @@ describe('structure expert', () => {
     ]);
   });
 
-  it('finds lines without a speaker and empty turns', () => {
+  it('finds lines without a speaker and empty turns, but lets scene notes pass', () => {
     const turns = alternating('Hi.', '   ', 'Bye.');
-    turns.splice(1, 0, { speaker: null, text: '(The next day)' });
+    turns.splice(1, 0, { speaker: null, text: '1 pound lasagna noodles' });
     expect(structureProblems(withTurns(turns))).toEqual([
-      'line 2 has no speaker: "(The next day)"',
+      'line 2 has no speaker: "1 pound lasagna noodles"',
       'line 3 (User 2) is empty',
     ]);
+    // SPC's scene notes are narration, not turns.
+    for (const note of [
+      '(The next day)',
+      '[At the restaurant]',
+      '* At the beach *',
+      '* * *',
+      '30 minutes later:',
+    ]) {
+      const withNote = alternating('Hi.', 'Hello.', 'Bye.');
+      withNote.splice(1, 0, { speaker: null, text: note });
+      expect(structureProblems(withTurns(withNote)), note).toEqual([]);
+    }
+    for (const prose of [
+      'User 1 Profiles: {I like to go to the movies.',
+      'Saturday afternoon we met again and talked',
+    ]) {
+      expect(isSceneNote(prose), prose).toBe(false);
+    }
   });
 
   it('checks the turns per speaker against the bounds', () => {

@@ -35,6 +35,22 @@ export function unfilledPlaceholders(text: string, personaText: string): string[
   return found;
 }
 
+/**
+ * A line without a speaker that only sets a scene, which real seed conversations hold (SPC:
+ * "(The next day)", "[At the restaurant]", "* At the beach *", "* * *", "30 minutes later:").
+ * It is narration, not a turn, so structure lets it pass; any other line without a speaker (a
+ * pasted recipe, a leaked profile, a conversation without prefixes) is still a problem. A
+ * Generator answer gives every line a speaker, so this only matters for seed data.
+ */
+export function isSceneNote(text: string): boolean {
+  const trimmed = text.trim();
+  if (trimmed === '') return false;
+  if (/^\[[^[\]]*\]$/.test(trimmed) || /^\([^()]*\)$/.test(trimmed) || /^\*[^*]+\*$/.test(trimmed))
+    return true;
+  if (/^[\s*\-_~=#]{3,}$/.test(trimmed)) return true;
+  return trimmed.endsWith(':') && trimmed.split(/\s+/).length <= 8;
+}
+
 function normaliseSpan(text: string): string {
   return text.toLowerCase().replace(/\s+/g, ' ');
 }
@@ -54,7 +70,8 @@ export function structureProblems(
   turns.forEach((turn, index) => {
     const line = `line ${index + 1}`;
     if (turn.speaker === null) {
-      problems.push(`${line} has no speaker: ${JSON.stringify(truncate(turn.text))}`);
+      if (!isSceneNote(turn.text))
+        problems.push(`${line} has no speaker: ${JSON.stringify(truncate(turn.text))}`);
       return;
     }
     counts[turn.speaker]++;

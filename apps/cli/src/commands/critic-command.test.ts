@@ -146,7 +146,9 @@ describe.skipIf(!spcTestCsvExists())(
         'shuffled',
       ]);
       const planted = manifest.kinds[0].planted;
-      expect(planted).toBe(manifest.untouched.clean);
+      // Defects are planted into the clean conversations (a kind skips one it cannot apply to).
+      expect(planted).toBeGreaterThan(manifest.untouched.clean * 0.9);
+      expect(planted).toBeLessThanOrEqual(manifest.untouched.clean);
       const first = JSON.parse((await readFile(path.join(out, 'abuse.jsonl'), 'utf8')).split('\n')[0]!);
       expect(first.id).toMatch(/~abuse$/);
       expect(first.defect).toMatchObject({ kind: 'abuse', note: expect.stringContaining('gets') });

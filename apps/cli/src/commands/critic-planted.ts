@@ -174,8 +174,7 @@ export function formatCatchReport(folder: string, report: CatchReport): string {
   return [
     `${folder}: turn bounds ${report.bounds.minTurnsPerSpeaker}–${report.bounds.maxTurnsPerSpeaker} per speaker`,
     table.toString(),
-    `untouched: ${untouched.total} conversations; rejected for other reasons than unfilled placeholders ${percent(untouched.rejectionRate)} (${untouched.rejected}: ${by || 'none'}), ` +
-      `of which ${untouched.sceneNotesOnly} only for the seed's scene notes (lines without a speaker): ${percent(untouched.rejectionRateBeyondArtefacts)} beyond both; ` +
+    `untouched: ${untouched.total} conversations; rejected for other reasons than unfilled placeholders ${percent(untouched.rejectionRate)} (${untouched.rejected}: ${by || 'none'}); ` +
       `${untouched.placeholderOnly} only for placeholders; ${untouched.clean} passed every expert`,
     '',
   ].join('\n');

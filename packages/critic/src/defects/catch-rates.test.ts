@@ -105,8 +105,8 @@ describe.skipIf(!spcTestCsvExists())('planting defects into Synthetic-Persona-Ch
   it('meets the catch targets of every kind and rejects few untouched conversations', async () => {
     const report = await measureCatchRates(conversations, { seed: 1 });
     const shares = Object.fromEntries(report.kinds.map((kind) => [kind.kind, kind.share]));
-    // Measured (seed 1): verbatim copy, abuse and repeated turns 100 %, truncation 98.0 %,
-    // swapped personas 83.7 %, exchanged 82.5 %, self-contradiction 99.2 %, shuffled 0 %.
+    // Measured (seed 1): verbatim copy, abuse and repeated turns 100 %, truncation 98.1 %,
+    // swapped personas 82.6 %, exchanged 82.2 %, self-contradiction 99.2 %, shuffled 0 %.
     for (const [kind, target] of Object.entries(CATCH_TARGETS)) {
       expect({ kind, share: shares[kind] }).toEqual({
         kind,
@@ -119,11 +119,9 @@ describe.skipIf(!spcTestCsvExists())('planting defects into Synthetic-Persona-Ch
     expect(byExpert['verbatim-copy']).toMatchObject({ copying: report.kinds[0]!.planted });
     expect(byExpert.abuse).toEqual({ 'toxicity-wordlist': report.kinds[1]!.planted });
     expect(byExpert['exchanged-personas']!.roles).toBeGreaterThan(400);
-    // Untouched: 968 conversations; measured 108 (11.2 %) rejected for reasons other than
-    // unfilled placeholders, 18 of them only for the seed's scene notes ("(The next day)"):
-    // 90 (9.3 %) beyond those two template artefacts.
+    // Untouched: 968 conversations; rejected for reasons other than unfilled placeholders:
+    // measured 95 (9.8 %); scene notes such as "(The next day)" are narration, not defects.
     expect(report.untouched.total).toBe(968);
-    expect(report.untouched.rejectionRateBeyondArtefacts).toBeLessThanOrEqual(MAX_UNTOUCHED_REJECTION);
-    expect(report.untouched.rejectionRate).toBeLessThanOrEqual(0.12);
+    expect(report.untouched.rejectionRate).toBeLessThanOrEqual(MAX_UNTOUCHED_REJECTION);
   });
 });

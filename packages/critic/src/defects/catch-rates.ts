@@ -22,14 +22,6 @@ export interface UntouchedReport {
   /** Rejected for a reason other than unfilled placeholders. */
   rejected: number;
   rejectionRate: number;
-  /**
-   * Of `rejected`, those whose only other reason is a line without a speaker: the seed's scene
-   * notes ("(The next day)", "* * *"), template artefacts like its placeholders.
-   */
-  sceneNotesOnly: number;
-  /** Rejected for a reason other than placeholders and scene notes, and its rate. */
-  rejectedBeyondArtefacts: number;
-  rejectionRateBeyondArtefacts: number;
   /** Passed by every expert: the conversations defects are planted into. */
   clean: number;
   /** Rejections (not placeholder-only) by expert; a conversation may count for several. */
@@ -68,20 +60,18 @@ export async function scoreUntouched(
   const byExpert: UntouchedReport['byExpert'] = {};
   let rejected = 0;
   let placeholderOnly = 0;
-  let sceneNotesOnly = 0;
   const clean: Conversation[] = [];
   rows.forEach((row, index) => {
     const conversation = conversations[index]!;
     const all = failingExperts(row);
     const structure = all.includes('structure')
       ? structureReasons(conversation, options.bounds, options.expertOptions)
-      : { other: false, sceneNotes: false };
-    const failing = all.filter((name) => name !== 'structure' || structure.other || structure.sceneNotes);
+      : { other: false };
+    const failing = all.filter((name) => name !== 'structure' || structure.other);
     if (all.length === 0) clean.push(conversation);
     else if (failing.length === 0) placeholderOnly++;
     else {
       rejected++;
-      if (failing.length === 1 && failing[0] === 'structure' && !structure.other) sceneNotesOnly++;
       for (const name of failing) byExpert[name] = (byExpert[name] ?? 0) + 1;
     }
   });
@@ -93,9 +83,6 @@ export async function scoreUntouched(
       placeholderOnly,
       rejected,
       rejectionRate: rate(rejected),
-      sceneNotesOnly,
-      rejectedBeyondArtefacts: rejected - sceneNotesOnly,
-      rejectionRateBeyondArtefacts: rate(rejected - sceneNotesOnly),
       clean: clean.length,
       byExpert,
     },
@@ -176,10 +163,9 @@ function structureReasons(
   conversation: Conversation,
   bounds: TurnBounds,
   options: OfflineExpertsOptions | undefined,
-): { sceneNotes: boolean; other: boolean } {
+): { other: boolean } {
   const problems = structureProblems(conversation, { ...bounds, ...options?.structure }).filter(
     (problem) => !problem.includes('unfilled placeholder'),
   );
-  const sceneNotes = problems.filter((problem) => / has no speaker: /.test(problem));
-  return { sceneNotes: sceneNotes.length > 0, other: problems.length > sceneNotes.length };
+  return { other: problems.length > 0 };
 }
