@@ -30,6 +30,7 @@ import type { PostedJobPolicy } from './posted-job-policy';
 import { collectMetrics } from './prometheus-metrics';
 import { PROMETHEUS_CONTENT_TYPE } from './prometheus-text';
 import { redactText } from './redact-secrets';
+import { RejectionReasonReader } from './rejection-reasons';
 import { requestOriginGuard } from './request-origin-guard';
 import { createRunApiRouter } from './run-api-router';
 import { addRunDetailRoutes } from './run-detail-routes';
@@ -101,6 +102,7 @@ export function createDashboardApp(options: DashboardAppOptions): DashboardApp {
     secrets,
     queues,
   });
+  const rejectionReasons = new RejectionReasonReader();
   const refreshMs = options.refreshMs ?? 2_000;
   const allowActions = options.allowActions === true;
 
@@ -138,6 +140,7 @@ export function createDashboardApp(options: DashboardAppOptions): DashboardApp {
     createRunApiRouter({
       store,
       views,
+      rejectionReasons,
       secrets,
       environment,
       jobsDirectory: path.resolve(options.jobsDirectory ?? process.cwd()),
@@ -193,7 +196,7 @@ export function createDashboardApp(options: DashboardAppOptions): DashboardApp {
     sendPage(request, response, {
       title: view.run.id,
       section: 'run',
-      content: renderRunContent(view),
+      content: renderRunContent(view, await rejectionReasons.read(view.run.runFolder)),
       final: view.terminal,
     });
   });

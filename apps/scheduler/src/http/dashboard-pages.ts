@@ -1,5 +1,6 @@
 import type { UsageTotals } from '@parley/llm';
 import { RunFolder } from '../run-folder';
+import { conversationsLink } from './conversation-browser-page';
 import {
   formatBytes,
   formatCount,
@@ -11,6 +12,7 @@ import {
   formatUsd,
 } from './format-values';
 import { html, type SafeHtml } from './html-template';
+import type { RejectionReasonsView } from './rejection-reasons';
 import { RUN_JOB_STATES, type RunJobsQuery, type RunJobsView } from './run-jobs';
 import type { IterationView, RunSummaryView, RunView } from './run-view';
 import { barChart, CHART_COLORS, lineChart } from './svg-charts';
@@ -168,6 +170,42 @@ function expertTable(view: RunView): SafeHtml {
   </table></div>`;
 }
 
+/**
+ * Why candidates were rejected: per filter expert (cascade order), its rejections and top
+ * normalised reasons with counts, each linking into the conversation browser.
+ */
+function rejectionReasonsSection(view: RunView, reasons: RejectionReasonsView | undefined): SafeHtml {
+  if (!reasons) return html``;
+  const runId = view.run.id;
+  const browse = html`<a href="${conversationsLink(runId, { outcome: 'rejected' })}" data-link="rejections">browse every rejected candidate</a>`;
+  if (reasons.problem) {
+    return html`<div class="alert" id="rejection-reasons" data-experts="0">Rejected lines could not be read: ${reasons.problem}</div>`;
+  }
+  if (reasons.experts.length === 0) {
+    return html`<p class="note" id="rejection-reasons" data-experts="0">${reasons.source === 'none' ? 'No settled pair to read yet.' : 'No filter has rejected a candidate.'} ${browse}.</p>`;
+  }
+  const order = new Map(view.expertOrder.map((expert, index) => [expert, index]));
+  const experts = [...reasons.experts].sort(
+    (a, b) =>
+      (order.get(a.expert) ?? Number.MAX_SAFE_INTEGER) - (order.get(b.expert) ?? Number.MAX_SAFE_INTEGER) ||
+      a.expert.localeCompare(b.expert),
+  );
+  return html`<div class="table-wrap"><table id="rejection-reasons" data-experts="${experts.length}">
+    <thead><tr><th>expert</th><th>rejected</th><th class="left">top reasons (count × reason)</th></tr></thead>
+    <tbody>${experts.map(
+      (expert) => html`<tr data-expert="${expert.expert}">
+        <td><a href="${conversationsLink(runId, { outcome: 'rejected', expert: expert.expert })}" data-link="expert-rejections">${expert.expert}</a></td>
+        <td data-field="rejections">${formatCount(expert.rejections)}</td>
+        <td class="left wrap"><ol class="reasons">${expert.reasons.map(
+          (reason) =>
+            html`<li data-reason="${reason.reason}"><b data-field="count">${formatCount(reason.count)}</b> × <a href="${conversationsLink(runId, { outcome: 'rejected', expert: expert.expert, reason: reason.reason })}" title="${reason.example}" data-link="reason">${reason.reason}</a></li>`,
+        )}</ol>${expert.otherReasons > 0 ? html`<span class="note">and ${formatCount(expert.otherReasons)} other reason${expert.otherReasons === 1 ? '' : 's'}</span>` : ''}</td>
+      </tr>`,
+    )}</tbody>
+  </table></div>
+  <p class="note">From ${reasons.source === 'release' ? "the release's rejected.jsonl" : 'the lines settled so far'}${reasons.capped ? html` (<b data-field="reasons-capped">the first part only</b>: the read stops at its size limit)` : ''}. Reasons are grouped with their numbers, ids and quoted text left out; a rejection naming several problems counts under each. Each expert and reason links to its candidates in the conversation browser; or ${browse}.</p>`;
+}
+
 function usageTable(byModel: Record<string, UsageTotals>): SafeHtml {
   const models = Object.entries(byModel).sort(([a], [b]) => a.localeCompare(b));
   if (models.length === 0) return html`<div class="card note">No LLM call recorded yet.</div>`;
@@ -316,8 +354,8 @@ function budgetHint(spent: string, max: string | null, fraction: number | null):
   return max === null ? 'no budget set' : `${spent} of ${max} budget (${share})`;
 }
 
-/** One run: where it stands, its iterations, charts and model usage. */
-export function renderRunContent(view: RunView): SafeHtml {
+/** One run: where it stands, its iterations, charts and model usage (and, given, why candidates were rejected). */
+export function renderRunContent(view: RunView, reasons?: RejectionReasonsView): SafeHtml {
   const { run, progress, usage, budget } = view;
   const withLosingRate = view.iterations.some((iteration) => iteration.losingRate !== null);
   const accepted = view.iterations.reduce((sum, iteration) => sum + iteration.accepted, 0);
@@ -374,9 +412,10 @@ export function renderRunContent(view: RunView): SafeHtml {
     <h2>Expert pass rates</h2>
     ${expertTable(view)}
     <p class="note">Filters in the order the Critic runs them (offline ones first): each judges only the candidates every filter before it passed, so read left to right as a funnel. <i>passed/total</i> counts real verdicts; answers the expert's model gave that could not be read as a verdict are shown apart as unparseable.</p>
+    ${reasons ? html`<h2>Why candidates were rejected</h2>${rejectionReasonsSection(view, reasons)}` : ''}
     <h2>Tokens and cost per model</h2>
     ${usageTable(usage.byModel)}
-    <p class="note">JSON: <a href="/api/runs/${encodeURIComponent(run.id)}">/api/runs/${run.id}</a> · jobs: <a href="${jobsLink(run.id)}" data-link="run-jobs">filter jobs by run</a> · <a href="/queues/">Bull Board</a></p>`;
+    <p class="note">Conversations: <a href="${conversationsLink(run.id)}" data-link="conversations">browse accepted and rejected conversations</a> · JSON: <a href="/api/runs/${encodeURIComponent(run.id)}">/api/runs/${run.id}</a> · jobs: <a href="${jobsLink(run.id)}" data-link="run-jobs">filter jobs by run</a> · <a href="/queues/">Bull Board</a></p>`;
 }
 
 /** /runs/:runId/jobs: the run's jobs in one state (failed by default), with their reasons. */

@@ -1,13 +1,17 @@
 import { ID_PATTERN, type RunStore } from '@parley/core';
 import express, { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
+import { loadConversationPage } from './conversation-browser-route';
 import { JobSubmissionError, type JobSubmissionOptions, submitJob } from './job-submission';
 import { redactSecrets } from './redact-secrets';
+import type { RejectionReasonReader } from './rejection-reasons';
 import type { RunViews } from './run-view';
 
 export interface RunApiOptions extends Omit<JobSubmissionOptions, 'store'> {
   store: RunStore;
   views: RunViews;
+  /** Top rejection reasons per expert, for GET /api/runs/:runId/rejection-reasons. */
+  rejectionReasons?: RejectionReasonReader;
   /** Secrets to scrub from every answer besides those registered with the logger. */
   secrets?: readonly string[];
 }
@@ -21,8 +25,9 @@ const runParametersSchema = z.object({
 
 /**
  * The JSON API: GET /api/runs (list), POST /api/runs (create from a job file), GET
- * /api/runs/:runId (show), POST /api/runs/:runId/cancel. Bodies must be application/json,
- * which a cross-site form cannot send, and are validated with zod.
+ * /api/runs/:runId (show), GET /api/runs/:runId/conversations (the conversation browser's
+ * entries), GET /api/runs/:runId/rejection-reasons, POST /api/runs/:runId/cancel. Bodies must
+ * be application/json, which a cross-site form cannot send, and are validated with zod.
  */
 export function createRunApiRouter(options: RunApiOptions): Router {
   const router = Router();
@@ -65,6 +70,42 @@ export function createRunApiRouter(options: RunApiOptions): Router {
     const view = await options.views.get(parameters.data.runId);
     if (!view) return send(response, 404, { error: `no run ${parameters.data.runId}` });
     send(response, 200, view);
+  });
+
+  // The conversation browser's JSON twin: the same filters and pages as /runs/:runId/conversations.
+  router.get('/runs/:runId/conversations', async (request, response) => {
+    const parameters = runParametersSchema.safeParse(request.params);
+    if (!parameters.success) return invalid(response, parameters.error);
+    const result = await loadConversationPage(options.store, parameters.data.runId, request.query, secrets);
+    if (result.status !== 200) {
+      const { status, ...body } = result;
+      return send(response, status, body);
+    }
+    const { page } = result;
+    send(response, 200, {
+      run: result.run.id,
+      source: page.source,
+      query: page.query,
+      entries: page.entries.map((entry) =>
+        entry.kind === 'accepted'
+          ? { outcome: 'accepted', conversation: entry.record }
+          : { outcome: entry.record.outcome, rejected: entry.record },
+      ),
+      more: page.more,
+      scannedLines: page.scannedLines,
+      scanCapped: page.scanCapped,
+      unreadableLines: page.unreadableLines,
+      duplicates: page.duplicates,
+    });
+  });
+
+  router.get('/runs/:runId/rejection-reasons', async (request, response) => {
+    const parameters = runParametersSchema.safeParse(request.params);
+    if (!parameters.success) return invalid(response, parameters.error);
+    const run = await options.store.getRun(parameters.data.runId);
+    if (!run || !options.rejectionReasons)
+      return send(response, 404, { error: `no run ${parameters.data.runId}` });
+    send(response, 200, { run: run.id, ...(await options.rejectionReasons.read(run.runFolder)) });
   });
 
   router.post('/runs/:runId/cancel', async (request, response) => {

@@ -1,6 +1,7 @@
 import { ID_PATTERN, type RunStore, TERMINAL_STATUSES } from '@parley/core';
 import type { Queue } from 'bullmq';
 import type { Express, Request, Response } from 'express';
+import { addConversationBrowserRoute } from './conversation-browser-route';
 import { renderRunJobsContent } from './dashboard-pages';
 import type { SafeHtml } from './html-template';
 import { redactText } from './redact-secrets';
@@ -21,7 +22,8 @@ export interface RunDetailRoutesOptions {
 
 /**
  * Pages and files beside a run's page: `/runs/:runId/jobs?queue=&state=` (the run's jobs in a
- * state, failed by default, with their reasons and Bull Board links) and the release's
+ * state, failed by default, with their reasons and Bull Board links), `/runs/:runId/conversations`
+ * (the conversation browser) and the release's
  * `/runs/:runId/files/manifest.json` and `/runs/:runId/files/README.md` (fixed names only).
  */
 export function addRunDetailRoutes(app: Express, options: RunDetailRoutesOptions): void {
@@ -54,6 +56,7 @@ export function addRunDetailRoutes(app: Express, options: RunDetailRoutesOptions
       final: TERMINAL_STATUSES.has(run.status),
     });
   });
+  addConversationBrowserRoute(app, options);
   app.get('/runs/:runId/files/manifest.json', serveRunFile(options.store, 'manifest.json', options.secrets));
   app.get('/runs/:runId/files/README.md', serveRunFile(options.store, 'README.md', options.secrets));
 }
