@@ -62,6 +62,8 @@ export function registerRunCommand(program: Command): void {
           progress: options.progress,
           signal: abort.signal,
           onRunCreated: (run) => process.stderr.write(`parley: run ${run.id} → ${run.runFolder}\n`),
+          // Under progress bars, log lines go to a file: say where, before the bars take over.
+          onLogFile: (file) => process.stderr.write(`parley: log → ${file}\n`),
           dashboard:
             options.dashboard === undefined
               ? undefined

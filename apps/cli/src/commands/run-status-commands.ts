@@ -1,4 +1,5 @@
 import {
+  type CriticConfig,
   createRedisConnection,
   type IterationCounters,
   keyPrefix,
@@ -7,70 +8,108 @@ import {
   RunStore,
   TERMINAL_STATUSES,
 } from '@parley/core';
+import { IterationTokenReader, type RunView, RunViews } from '@parley/scheduler';
 import type { Command } from 'commander';
 import { parsePositiveInteger } from '../options/number-options';
-import { iterationTable } from '../output/iteration-table';
-import { plainTable } from '../output/plain-table';
+import { fittedTable, SUMMARY_COLUMNS } from '../output/fitted-table';
+import { expertPassTable, iterationTable } from '../output/iteration-table';
+import { LiveBlock } from '../output/live-block';
+import { paceLine } from '../output/progress-lines';
 import { failuresLine, oneLine, pairTotalsLine, runOutcomeLine, runSucceeded } from '../output/run-outcome';
+import { formatDollars, formatElapsed } from '../output/terminal-units';
+import { callsLine, tokensLine } from '../output/usage-lines';
 
 /** `parley status RUN`, `parley runs`, `parley cancel RUN`: read and steer runs in Redis. */
 export function registerRunStatusCommands(program: Command): void {
   program
     .command('status')
     .argument('<run>', 'run id')
-    .description('Show a run: status, iterations, acceptance and expert pass rates')
+    .description('Show a run: status, pace and ETA, tokens and cost, iterations, expert pass rates')
     .option('--json', 'print JSON')
-    .option('--follow', 'refresh until the run finishes')
+    .option('--follow', 'refresh until the run finishes (redrawn in place on a terminal)')
     .action(async (runId: string, options: { json?: boolean; follow?: boolean }) => {
-      await withStore(async (store) => {
+      await withStore(async ({ store, views }) => {
         const critic = await store
           .getConfig(runId)
           .then((config) => config.critic)
           .catch(() => undefined);
-        for (;;) {
-          const run = await store.getRun(runId);
-          if (!run) throw noRun(runId);
-          const iterations = await store.runCounters(runId, run.iterations);
-          if (options.json) process.stdout.write(`${JSON.stringify({ run, iterations }, null, 2)}\n`);
-          else
-            process.stdout.write(`${describeRun(run, iterations)}\n${iterationTable(iterations, critic)}\n`);
-          if (!options.follow) return;
-          if (TERMINAL_STATUSES.has(run.status)) {
-            // Following is waiting: like `parley run`, the exit code says how the run ended.
-            if (!runSucceeded(run)) {
-              process.stderr.write(`parley: ${runOutcomeLine(run)}\n`);
-              process.exitCode = 1;
+        // On a terminal, following redraws the block in place; in a pipe or a log, it reprints.
+        const block =
+          options.follow && !options.json && process.stdout.isTTY ? new LiveBlock(process.stdout) : undefined;
+        try {
+          for (;;) {
+            const view = await views.get(runId);
+            if (!view) throw noRun(runId);
+            const iterations = await store.runCounters(runId, view.run.iterations);
+            if (options.json) {
+              const { run, usage, progress } = view;
+              process.stdout.write(`${JSON.stringify({ run, iterations, usage, progress }, null, 2)}\n`);
+            } else {
+              const text = describeRunView(view, iterations, critic);
+              if (block) block.render(text.split('\n'));
+              else process.stdout.write(`${text}\n`);
             }
-            return;
+            if (!options.follow) return;
+            if (view.terminal) {
+              block?.done();
+              // Following is waiting: like `parley run`, the exit code says how the run ended.
+              if (!runSucceeded(view.run)) {
+                process.stderr.write(`parley: ${runOutcomeLine(view.run)}\n`);
+                process.exitCode = 1;
+              }
+              return;
+            }
+            await new Promise((resolve) => setTimeout(resolve, 2_000));
           }
-          await new Promise((resolve) => setTimeout(resolve, 2_000));
+        } finally {
+          block?.done();
         }
       });
     });
 
   program
     .command('runs')
-    .description('List runs, newest first')
+    .description('List runs, newest first: status, pairs, acceptance, cost and duration')
     .option('--json', 'print JSON')
     .option('--limit <n>', 'how many', parsePositiveInteger, 20)
     .action(async (options: { json?: boolean; limit: number }) => {
-      await withStore(async (store) => {
-        const runs = await store.listRuns(options.limit);
+      await withStore(async ({ views }) => {
+        const runs = await views.list(options.limit);
         if (options.json) {
           process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
           return;
         }
-        const table = plainTable(['run', 'status', 'iteration', 'created', 'folder']);
-        for (const run of runs) {
-          table.push([
-            run.id,
-            run.status,
-            `${run.iteration}/${run.iterations}`,
-            new Date(run.createdAt).toISOString(),
-            run.runFolder,
-          ]);
+        if (runs.length === 0) {
+          process.stdout.write('no runs\n');
+          return;
         }
-        process.stdout.write(`${runs.length === 0 ? 'no runs' : table.toString()}\n`);
+        const rows = runs.map(({ run, progress, acceptanceRate, costUsd }) => [
+          run.id,
+          run.status,
+          `${run.iteration}/${run.iterations}`,
+          `${progress.pairsDone}/${progress.pairsPlanned}`,
+          acceptanceRate === null ? '-' : `${(100 * acceptanceRate).toFixed(1)}%`,
+          formatDollars(costUsd),
+          formatElapsed(progress.elapsedMs),
+          `${new Date(run.createdAt).toISOString().slice(0, 19)}Z`,
+          run.runFolder,
+        ]);
+        // A terminal's width is kept (long folders wrap in their column); a pipe gets whole lines.
+        const width = process.stdout.isTTY
+          ? process.stdout.columns || SUMMARY_COLUMNS
+          : Number.POSITIVE_INFINITY;
+        const head = [
+          'run',
+          'status',
+          'iteration',
+          'pairs',
+          'acceptance',
+          'cost',
+          'duration',
+          'created',
+          'folder',
+        ];
+        process.stdout.write(`${fittedTable(head, rows, width)}\n`);
       });
     });
 
@@ -79,7 +118,7 @@ export function registerRunStatusCommands(program: Command): void {
     .argument('<run>', 'run id')
     .description('Cancel a run: no new jobs start; what was paid for stays in the run folder')
     .action(async (runId: string) => {
-      await withStore(async (store) => {
+      await withStore(async ({ store }) => {
         const run = await store.getRun(runId);
         if (!run) throw noRun(runId);
         if (TERMINAL_STATUSES.has(run.status)) {
@@ -109,6 +148,27 @@ export function describeRun(run: RunRecord, iterations: readonly IterationCounte
   return lines.join('\n');
 }
 
+/**
+ * `parley status`: the run (describeRun), then, from the dashboard's view of it, the pace while
+ * it lasts and the tokens and cost the usage ledger holds, then iteration counts and expert pass
+ * rates, within SUMMARY_COLUMNS.
+ */
+export function describeRunView(
+  view: RunView,
+  iterations: readonly IterationCounters[],
+  critic?: Pick<CriticConfig, 'filters' | 'toxicity'>,
+): string {
+  const experts = expertPassTable(iterations, critic);
+  return [
+    describeRun(view.run, iterations),
+    ...(view.terminal ? [] : [paceLine(view)]),
+    tokensLine(view.usage.total),
+    callsLine(view.usage.total),
+    iterationTable(iterations),
+    ...(experts ? [experts] : []),
+  ].join('\n');
+}
+
 /** A user error (exit 2, one line): the id names no run in this Redis and namespace. */
 function noRun(runId: string): ParleyError {
   return new ParleyError(
@@ -119,11 +179,15 @@ function noRun(runId: string): ParleyError {
   );
 }
 
-async function withStore(body: (store: RunStore) => Promise<void>): Promise<void> {
+async function withStore(
+  body: (context: { store: RunStore; views: RunViews }) => Promise<void>,
+): Promise<void> {
   const redis = createRedisConnection();
   redis.on('error', () => {});
   try {
-    await body(new RunStore(redis, keyPrefix()));
+    const prefix = keyPrefix();
+    const store = new RunStore(redis, prefix);
+    await body({ store, views: new RunViews({ store, redis, prefix, tokens: new IterationTokenReader() }) });
   } finally {
     redis.disconnect();
   }

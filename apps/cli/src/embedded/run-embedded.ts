@@ -1,7 +1,7 @@
 import path from 'node:path';
 import {
-  createLogger,
   createRedisConnection,
+  defaultLogFormat,
   type IterationCounters,
   keyPrefix,
   loadRunConfig,
@@ -16,7 +16,10 @@ import {
   createRun,
   createRunPreparer,
   createRunReleaser,
+  IterationTokenReader,
   preflightJob,
+  RunFolder,
+  RunViews,
   resolveJobPaths,
   Scheduler,
   startDashboardServer,
@@ -25,17 +28,29 @@ import { type RunningSimulator, startSimulator } from '@parley/simulator';
 import { startWorkerProcess } from '@parley/worker';
 import type { Logger } from 'pino';
 import { findOrSpawnRedis } from './embedded-redis';
+import { RunLog } from './run-log';
 import { RunProgress } from './run-progress';
+
+/** The embedded run's log file while progress bars hold the terminal, in the run's work folder. */
+export const RUN_LOG_FILE = 'parley.log';
 
 export interface EmbeddedRunOptions {
   jobFile: string;
   runId?: string;
   /** Show progress bars / lines on standard error. @defaultValue true */
   progress?: boolean;
+  /** Where progress goes (bars if it is a terminal). @defaultValue standard error */
+  progressOutput?: NodeJS.WriteStream;
+  /** Lines go where this logger sends them; without one, to standard error or the run's log file. */
   logger?: Logger;
   environment?: NodeJS.ProcessEnv;
   /** Called once the run exists (for a dashboard, or a test that wants the id early). */
   onRunCreated?: (run: RunRecord) => void;
+  /**
+   * Called when log lines start going to a file rather than the terminal: while progress bars
+   * are shown on a terminal, a log line would break them.
+   */
+  onLogFile?: (file: string) => void;
   /** Aborting cancels the run (Ctrl-C). */
   signal?: AbortSignal;
   /**
@@ -81,8 +96,12 @@ export function needsInProcessSimulator(config: RunConfig, environment: NodeJS.P
  */
 export async function runEmbedded(options: EmbeddedRunOptions): Promise<EmbeddedRunResult> {
   const environment = options.environment ?? process.env;
-  const logger =
-    options.logger ?? createLogger({ name: 'parley', level: environment.PARLEY_LOG_LEVEL ?? 'warn' });
+  const progressOutput = options.progressOutput ?? process.stderr;
+  const bars = options.progress !== false && progressOutput.isTTY === true;
+  const runLog = options.logger
+    ? undefined
+    : new RunLog({ level: environment.PARLEY_LOG_LEVEL ?? 'warn', format: defaultLogFormat(environment) });
+  const logger = options.logger ?? runLog!.logger;
   const config = resolveJobPaths(await loadRunConfig(options.jobFile), options.jobFile);
   const withSimulator = needsInProcessSimulator(config, environment);
   await preflightJob(config, {
@@ -97,6 +116,7 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<Embedded
   // kept apart, so that it can be handed over to the caller instead.
   const cleanups: Array<() => Promise<void>> = [];
   const serving: Array<() => Promise<void>> = [() => redisHandle.close()];
+  if (runLog) cleanups.push(() => runLog.close());
   let handedOver = false;
   const closeAll = async (closers: Array<() => Promise<void>>) => {
     for (const close of closers)
@@ -106,7 +126,7 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<Embedded
     if (withSimulator) {
       simulator = await startSimulator({
         ...config.simulator,
-        textSource: config.simulator.textSource ?? config.seed.path,
+        textSource: config.simulator.textSource, // unset: the built-in corpus, never the seed's human lines
       });
       cleanups.unshift(() => simulator!.close());
     }
@@ -133,6 +153,10 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<Embedded
     }
     const run = await createRun(store, config, { runId: options.runId, simulatorUrl: simulator?.url });
     options.onRunCreated?.(run);
+    if (runLog && bars) {
+      await runLog.toFile(path.join(new RunFolder(run.runFolder).workFolder, RUN_LOG_FILE));
+      options.onLogFile?.(runLog.filePath!);
+    }
 
     const workers = startWorkerProcess({
       prefix,
@@ -161,13 +185,26 @@ export async function runEmbedded(options: EmbeddedRunOptions): Promise<Embedded
 
     // Before the scheduler claims the run, cancelling ends it at once; after, it stops it.
     options.signal?.addEventListener('abort', () => void store.cancelRun(run.id), { once: true });
-    const progress = options.progress === false ? undefined : new RunProgress(store, run.id);
+    const progress =
+      options.progress === false
+        ? undefined
+        : new RunProgress(
+            new RunViews({ store, redis, prefix, tokens: new IterationTokenReader() }),
+            store,
+            run.id,
+            { output: progressOutput, interactive: bars, lastWarning: () => runLog?.lastWarning.text },
+          );
     let current: RunRecord | undefined = run;
-    while (current && !TERMINAL_STATUSES.has(current.status)) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      current = progress ? await progress.update() : await store.getRun(run.id);
+    try {
+      while (current && !TERMINAL_STATUSES.has(current.status)) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        current = progress ? await progress.update() : await store.getRun(run.id);
+      }
+    } finally {
+      // The last state stays on screen however the wait ended; a display that cannot be drawn
+      // must not hide why the wait ended.
+      await progress?.stop().catch((error) => logger.warn({ err: error }, 'progress-failed'));
     }
-    progress?.stop();
     // Read the counters now: a Redis spawned for this run is gone once we return.
     const iterations = await store.runCounters(run.id, config.iterations);
     const usage = await readUsage(redis, prefix, run.id);

@@ -1,73 +1,87 @@
-import type { IterationCounters, RunRecord, RunStore } from '@parley/core';
-import { MultiBar, Presets, type SingleBar } from 'cli-progress';
+import type { RunRecord, RunStore } from '@parley/core';
+import type { RunViews } from '@parley/scheduler';
+import { LiveBlock } from '../output/live-block';
+import { plainProgressLine, progressBlock } from '../output/progress-lines';
+
+export interface RunProgressOptions {
+  /** @defaultValue standard error */
+  output?: NodeJS.WriteStream;
+  /** Bars redrawn in place; else plain lines. @defaultValue whether `output` is a terminal */
+  interactive?: boolean;
+  /** The last warning the run's logger wrote, shown shortened under the bars. */
+  lastWarning?: () => string | undefined;
+  /** Least time between two refreshes of the bars. @defaultValue 1 s */
+  redrawEveryMs?: number;
+  /** Least time between two plain lines while nothing but the counts changed. @defaultValue 5 s */
+  plainLineEveryMs?: number;
+  /** For tests. @defaultValue Date.now */
+  now?: () => number;
+}
 
 /**
- * Shows a run's progress: a bar per iteration on a terminal, a line per change elsewhere
- * (CI logs, pipes). Reads only Redis, so it shows the same for embedded and detached runs.
+ * Shows a run's progress. On a terminal: a bar per begun iteration, then the pace (pairs/min,
+ * ETA, dollars spent, elapsed time), then the warnings (retries, 429s, malformed answers,
+ * failed calls, the last warning), redrawn in place. Elsewhere (CI logs, pipes): one line every
+ * few seconds with the same facts, and at once when the run changes phase or iteration.
+ * Reads only Redis and the run's work files (the dashboard's RunViews, so the numbers are the
+ * dashboard's): it shows the same for embedded and detached runs.
  */
 export class RunProgress {
-  private readonly bars = new Map<number, SingleBar>();
-  private readonly multiBar: MultiBar | undefined;
-  /** Last line printed per topic (the run, each iteration), so unchanged state is not repeated. */
-  private readonly lastLines = new Map<string, string>();
+  private readonly output: NodeJS.WriteStream;
+  private readonly block: LiveBlock | undefined;
+  private readonly now: () => number;
+  private readonly every: number;
+  private lastDraw: { at: number; stage: string } | undefined;
+  private lastLine: string | undefined;
 
   constructor(
+    private readonly views: RunViews,
     private readonly store: RunStore,
     private readonly runId: string,
-    private readonly output: NodeJS.WriteStream = process.stderr,
-    interactive = output.isTTY === true,
+    private readonly options: RunProgressOptions = {},
   ) {
-    this.multiBar = interactive
-      ? new MultiBar(
-          {
-            format:
-              '{label} [{bar}] {value}/{total} pairs | accepted {accepted} rejected {rejected} failed {failed}',
-            hideCursor: true,
-            clearOnComplete: false,
-            stream: output,
-          },
-          Presets.shades_classic,
-        )
-      : undefined;
+    this.output = options.output ?? process.stderr;
+    this.now = options.now ?? Date.now;
+    const interactive = options.interactive ?? this.output.isTTY === true;
+    this.block = interactive ? new LiveBlock(this.output) : undefined;
+    this.every = this.block ? (options.redrawEveryMs ?? 1_000) : (options.plainLineEveryMs ?? 5_000);
   }
 
+  /** Reads the run (every call) and draws when it is time to, or the run moved on; returns the run. */
   async update(): Promise<RunRecord | undefined> {
     const run = await this.store.getRun(this.runId);
     if (!run) return undefined;
-    for (let iteration = 1; iteration <= Math.max(run.iteration, 0); iteration++) {
-      this.show(run, await this.store.iterationCounters(this.runId, iteration));
-    }
-    if (!this.multiBar) {
-      const line = `${run.id}: ${run.status} (${run.phase}${run.iteration ? `, iteration ${run.iteration}/${run.iterations}` : ''})`;
-      this.print('run', line);
+    const stage = stageOf(run);
+    const due =
+      !this.lastDraw || this.lastDraw.stage !== stage || this.now() - this.lastDraw.at >= this.every;
+    if (due) {
+      this.lastDraw = { at: this.now(), stage };
+      await this.draw();
     }
     return run;
   }
 
-  stop(): void {
-    this.multiBar?.stop();
+  /** Draws the final state and leaves it on screen. */
+  async stop(): Promise<void> {
+    await this.draw();
+    this.block?.done();
   }
 
-  private show(run: RunRecord, counters: IterationCounters): void {
-    const settled = counters.accepted + counters.rejected + counters.failed;
-    const payload = { label: `iteration ${counters.iteration}/${run.iterations}`, ...counters };
-    if (this.multiBar) {
-      let bar = this.bars.get(counters.iteration);
-      if (!bar) {
-        bar = this.multiBar.create(counters.planned, settled, payload);
-        this.bars.set(counters.iteration, bar);
-      }
-      bar.setTotal(counters.planned);
-      bar.update(settled, payload);
-    } else {
-      const line = `${run.id}: iteration ${counters.iteration}: ${settled}/${counters.planned} pairs settled (accepted ${counters.accepted}, rejected ${counters.rejected}, failed ${counters.failed})`;
-      this.print(`iteration-${counters.iteration}`, line);
+  private async draw(): Promise<void> {
+    const view = await this.views.get(this.runId);
+    if (!view) return;
+    if (this.block) {
+      this.block.render(progressBlock(view, this.options.lastWarning?.()));
+      return;
     }
-  }
-
-  private print(topic: string, line: string): void {
-    if (this.lastLines.get(topic) === line) return;
-    this.lastLines.set(topic, line);
+    const line = plainProgressLine(view);
+    if (line === this.lastLine) return;
+    this.lastLine = line;
     this.output.write(`${line}\n`);
   }
+}
+
+/** What progress is drawn at once for: a new status, phase or iteration. */
+function stageOf(run: RunRecord): string {
+  return `${run.status}/${run.phase}/${run.iteration}`;
 }

@@ -1,6 +1,6 @@
 import { criticConfigSchema, type IterationCounters, type RunRecord } from '@parley/core';
 import { describe, expect, it } from 'vitest';
-import { iterationTable } from './iteration-table';
+import { expertPassTable } from './iteration-table';
 import { failuresLine, oneLine, pairTotalsLine, runOutcomeLine, runSucceeded } from './run-outcome';
 
 const run = (fields: Partial<RunRecord>): RunRecord => ({
@@ -61,9 +61,9 @@ describe('the outcome of a run, as commands that wait for it print it', () => {
   });
 });
 
-describe('iterationTable', () => {
-  it('shows experts in cascade order with their denominators, unparseable answers apart', () => {
-    const table = iterationTable(
+describe('expertPassTable', () => {
+  it('has a row per expert in cascade order, with denominators and unparseable answers apart', () => {
+    const table = expertPassTable(
       [
         counters({
           planned: 4,
@@ -78,10 +78,17 @@ describe('iterationTable', () => {
       ],
       criticConfigSchema.parse({ model: 'sim' }),
     );
-    const header = table.split('\n').find((line) => line.includes('iteration'))!;
-    expect(header.indexOf('structure pass')).toBeLessThan(header.indexOf('toxicity pass'));
-    expect(header.indexOf('toxicity pass')).toBeLessThan(header.indexOf('faithfulness pass'));
-    expect(table).toContain('100.0% 4/4');
-    expect(table).toContain('66.7% 2/3 +1 unparseable');
+    const rows = table.split('\n');
+    const row = (expert: string) => rows.findIndex((line) => line.startsWith(`│ ${expert} `));
+    expect(rows.find((line) => line.includes('expert'))).toMatch(/│ expert +│ iteration 1 +│/);
+    expect(row('structure')).toBeGreaterThan(0);
+    expect(row('structure')).toBeLessThan(row('toxicity'));
+    expect(row('toxicity')).toBeLessThan(row('faithfulness'));
+    expect(rows[row('structure')]).toContain('100.0% 4/4');
+    expect(rows[row('faithfulness')]).toContain('66.7% 2/3 +1 unparseable');
+  });
+
+  it('is empty when no expert judged anything', () => {
+    expect(expertPassTable([counters({ planned: 3 })])).toBe('');
   });
 });

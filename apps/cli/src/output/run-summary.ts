@@ -1,13 +1,15 @@
 import type { CriticConfig, IterationCounters, RunRecord } from '@parley/core';
 import type { UsageReport } from '@parley/llm';
 import { RunFolder } from '@parley/scheduler';
-import { iterationTable } from './iteration-table';
-import { plainTable } from './plain-table';
+import { fittedTable, SUMMARY_COLUMNS } from './fitted-table';
+import { expertPassTable, iterationTable } from './iteration-table';
 import { failuresLine, pairTotalsLine, runOutcomeLine } from './run-outcome';
+import { formatDollars, formatElapsed } from './terminal-units';
 
 /**
- * The end-of-run summary: outcome (and why, for a failed run) on the first line, pair totals,
- * failures by category, per-iteration counts and pass rates, tokens and cost per model.
+ * The end-of-run summary, within SUMMARY_COLUMNS: outcome (and why, for a failed run) on the
+ * first line, pair totals, time and cost, failures by category, per-iteration counts, expert
+ * pass rates (a row per expert), tokens and cost per model.
  */
 export function runSummary(
   run: RunRecord,
@@ -15,18 +17,9 @@ export function runSummary(
   usage: UsageReport,
   critic?: Pick<CriticConfig, 'filters' | 'toxicity'>,
 ): string {
-  const models = plainTable([
-    'model',
-    'calls',
-    'cached',
-    'input tokens',
-    'output tokens',
-    'cost (USD)',
-    '429s',
-    'retries',
-  ]);
-  for (const [name, totals] of Object.entries(usage.byModel)) {
-    models.push([
+  const models = fittedTable(
+    ['model', 'calls', 'cached', 'tokens in', 'tokens out', 'cost (USD)', '429s', 'retries', 'malformed'],
+    Object.entries(usage.byModel).map(([name, totals]) => [
       name,
       totals.calls,
       totals.cachedCalls,
@@ -35,15 +28,21 @@ export function runSummary(
       totals.costUsd.toFixed(4),
       totals.rateLimited,
       totals.retries,
-    ]);
-  }
+      totals.invalidOutputs,
+    ]),
+    SUMMARY_COLUMNS,
+  );
   const failures = failuresLine(iterations);
+  const experts = expertPassTable(iterations, critic, SUMMARY_COLUMNS);
+  const took = run.finishedAt === undefined ? '' : `took ${formatElapsed(run.finishedAt - run.createdAt)}; `;
   const lines = [
     runOutcomeLine(run),
     pairTotalsLine(iterations),
+    `${took}cost ${formatDollars(usage.total.costUsd)}`,
     ...(failures ? [failures] : []),
-    iterationTable(iterations, critic),
-    models.toString(),
+    iterationTable(iterations, SUMMARY_COLUMNS),
+    ...(experts ? ['expert pass rates, in the order the Critic runs them:', experts] : []),
+    models,
   ];
   if (run.status === 'completed') lines.push(`release: ${run.runFolder}`);
   else if (run.status === 'failed' && iterations.some((iteration) => iteration.failed > 0))

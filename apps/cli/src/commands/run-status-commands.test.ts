@@ -1,0 +1,123 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { deleteNamespace } from '../../../../test/support/redis-namespace';
+import { main } from '../main';
+
+// `parley status` and `parley runs` on a real (small) run in a namespace of its own: the usage
+// ledger's tokens and cost, acceptance and duration per run, pass rates a row per expert.
+
+const SEED = path.resolve(import.meta.dirname, '../../../../seeds/parley-seed.jsonl');
+
+describe('parley status and parley runs', { timeout: 60_000 }, () => {
+  const saved = { ...process.env };
+  const namespace = `test-cli-status-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  let folder = '';
+  let runId = '';
+  let stdout = '';
+  let stderr = '';
+
+  const capture = () => {
+    stdout = '';
+    stderr = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stdout += String(chunk);
+      return true;
+    });
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stderr += String(chunk);
+      return true;
+    });
+  };
+
+  beforeAll(async () => {
+    folder = await mkdtemp(path.join(os.tmpdir(), 'parley-status-'));
+    const jobFile = path.join(folder, 'job.yaml');
+    await writeFile(
+      jobFile,
+      `name: status
+seed: { path: ${SEED} }
+output: { dir: ${path.join(folder, 'releases')} }
+iterations: 1
+pairs: 4
+candidatesPerPair: 2
+models:
+  sim: { provider: simulator, model: parley-sim-1, price: { inputPerMillionTokens: 0.15, outputPerMillionTokens: 0.6 } }
+generator: { model: sim }
+critic: { model: sim }
+simulator: { faults: { rateLimited: 0.2, retryAfterSeconds: 0 } }
+`,
+    );
+    process.env.PARLEY_NAMESPACE = namespace;
+    process.env.PARLEY_LOG_LEVEL = 'error';
+    delete process.env.PARLEY_SIMULATOR_URL;
+    capture();
+    expect(await main(['node', 'parley', 'run', jobFile, '--no-progress'])).toBe(0);
+    runId = /^parley: run (\S+) →/m.exec(stderr)![1]!;
+    vi.restoreAllMocks();
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    process.exitCode = undefined;
+  });
+  afterAll(async () => {
+    process.env = { ...saved };
+    await deleteNamespace(namespace);
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('status shows tokens, cost and provider trouble from the usage ledger, within 100 columns', async () => {
+    capture();
+    expect(await main(['node', 'parley', 'status', runId])).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`run ${runId}: completed, done`);
+    expect(stdout).toMatch(/^tokens: [\d,]+ in, [\d,]+ out; cost \$0\.\d{4}$/m);
+    expect(stdout).toMatch(
+      /^calls: [\d,]+ \(0 cached\), (\d+) retries, [1-9]\d* × 429, 0 malformed answers, 0 failed$/m,
+    );
+    expect(stdout).toMatch(/^│ structure +│ 100\.0% \d+\/\d+ +│$/m);
+    expect(
+      Math.max(...lines.filter((line) => !line.includes('folder')).map((line) => line.length)),
+    ).toBeLessThanOrEqual(100);
+    // The pace is for runs still going.
+    expect(stdout).not.toContain('pairs/min');
+
+    capture();
+    expect(await main(['node', 'parley', 'status', runId, '--json'])).toBe(0);
+    const json = JSON.parse(stdout) as { usage: { total: { costUsd: number; rateLimited: number } } };
+    expect(json.usage.total.costUsd).toBeGreaterThan(0);
+    expect(json.usage.total.rateLimited).toBeGreaterThan(0);
+  });
+
+  it('runs lists acceptance, cost and duration per run', async () => {
+    capture();
+    expect(await main(['node', 'parley', 'runs'])).toBe(0);
+    const header = stdout.split('\n').find((line) => line.includes('│ run '))!;
+    expect(header.split('│').map((cell) => cell.trim())).toEqual([
+      '',
+      'run',
+      'status',
+      'iteration',
+      'pairs',
+      'acceptance',
+      'cost',
+      'duration',
+      'created',
+      'folder',
+      '',
+    ]);
+    const row = stdout.split('\n').find((line) => line.includes(runId))!;
+    const cells = row.split('│').map((cell) => cell.trim());
+    expect(cells.slice(2, 8)).toEqual([
+      'completed',
+      '1/1',
+      '4/4',
+      expect.stringMatching(/^\d+\.\d%$/),
+      expect.stringMatching(/^\$0\.\d{4}$/),
+      expect.stringMatching(/^\d+s$/),
+    ]);
+    // Not a terminal: whole lines, the folder unbroken.
+    expect(cells[9]).toBe(path.join(folder, 'releases', runId));
+  });
+});
