@@ -25,6 +25,7 @@ const CASES: Array<{ argv: string[]; says: RegExp }> = [
     ['config', 'schema'],
     ['eval', 'x'],
     ['health'],
+    ['critique', 'x', '--job', 'x.yaml'],
   ].map((argv) => ({ argv: [...argv, '--no-such-flag'], says: /unknown option '--no-such-flag'/ })),
   { argv: ['frobnicate'], says: /unknown command 'frobnicate'/ },
   { argv: ['status'], says: /missing required argument 'run'/ },
@@ -42,10 +43,16 @@ const CASES: Array<{ argv: string[]; says: RegExp }> = [
   { argv: ['eval', MISSING, '--offline-only'], says: /nonexistent-parley-test/ },
   { argv: ['dashboard', '--port', '0', '--model-allowlist', `${MISSING}.yaml`], says: /model allow-list/ },
   { argv: ['health', '--heartbeat', MISSING], says: /no heartbeat/ },
+  { argv: ['critique', MISSING, '--job', `${MISSING}.yaml`], says: /no such release folder/ },
+  { argv: ['critique', 'x'], says: /required option '--job/ },
   // Run ids that name no run.
   { argv: ['status', 'no-such-run'], says: /no run no-such-run/ },
   { argv: ['status', 'no-such-run', '--follow'], says: /no run no-such-run/ },
   { argv: ['cancel', 'no-such-run'], says: /no run no-such-run/ },
+  {
+    argv: ['critique', 'no-such-run', '--job', 'x.yaml'],
+    says: /no-such-run: is neither a release folder nor a run id/,
+  },
 ];
 
 describe('every CLI user error is one line and exit 2', () => {

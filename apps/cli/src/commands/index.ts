@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerConfigCommands } from './config-command';
 import { registerCriticCommands } from './critic-command';
+import { registerCritiqueCommand } from './critique-command';
 import { registerDashboardCommand } from './dashboard-command';
 import { registerEvalCommand } from './eval-command';
 import { registerHealthCommand } from './health-command';
@@ -22,6 +23,7 @@ export function registerCommands(program: Command): void {
   registerSimulatorCommand(program);
   registerSeedsCommands(program);
   registerCriticCommands(program);
+  registerCritiqueCommand(program);
   registerConfigCommands(program);
   registerEvalCommand(program);
   registerReleaseCommands(program);

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type AcceptedConversation, InputError, type RejectedCandidate } from '@parley/core';
+import { type AcceptedConversation, InputError, type RejectedCandidate, type RunConfig } from '@parley/core';
 import { RunFolder } from '../run-folder';
-import type { DerivedFrom, IterationFacts } from './release-input';
+import type { DerivedFrom, IterationFacts, ReleaseModel } from './release-input';
 import { STAGE_FILES } from './release-layout';
 import { MANIFEST_FILE, type ReleaseManifest, readReleaseManifest } from './release-manifest';
 import { readReleaseVersions } from './release-versions';
@@ -27,6 +27,10 @@ export interface DeriveReleaseOptions {
   pairsPlanned?: ReadonlyMap<number, number>;
   /** @defaultValue the source's usage */
   usage?: UsageSummary;
+  /** The config the new release publishes (a new Critic's block, say). @defaultValue the source's */
+  config?: RunConfig;
+  /** The model bindings it publishes. @defaultValue the source's */
+  models?: Record<string, ReleaseModel>;
 }
 
 /**
@@ -82,12 +86,12 @@ export async function deriveRelease(
     const manifest = await writeRelease({
       runFolder: target,
       runId: sourceManifest.runId,
-      config: sourceManifest.config,
+      config: options.config ?? sourceManifest.config,
       iterations: facts,
       usage: options.usage ?? sourceManifest.usage,
       timings: sourceManifest.timings,
       versions: await readReleaseVersions(),
-      models: sourceManifest.models,
+      models: options.models ?? sourceManifest.models,
       ...(seedFormat ? { seedFormat } : {}),
       stageStatistics: sourceManifest.provenance.stages,
       derivedFrom: {
