@@ -37,6 +37,7 @@ export function createIterationEvaluator(options: IterationEvaluatorOptions) {
       logger: options.logger.child({ run: run.id }),
       environment,
       simulatorUrl: run.simulatorUrl ?? environment.PARLEY_SIMULATOR_URL,
+      inProcessSimulator: run.simulatorUrl !== undefined,
     });
     const { report } = await evaluate({
       groups: [{ iteration, conversations: current }],

@@ -15,6 +15,7 @@ export function resolveJobPaths(config: RunConfig, jobFile: string): RunConfig {
     ...config,
     seed: { ...config.seed, path: resolve(config.seed.path) },
     output: { ...config.output, dir: resolve(config.output.dir) },
+    cache: config.cache.dir ? { ...config.cache, dir: resolve(config.cache.dir) } : config.cache,
     models: Object.fromEntries(
       Object.entries(config.models).map(([name, model]) => [
         name,

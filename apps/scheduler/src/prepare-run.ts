@@ -92,6 +92,7 @@ export function createRunPreparer(options: PrepareRunOptions) {
         prefix: options.prefix,
         logger: options.logger.child({ run: run.id }),
         simulatorUrl: run.simulatorUrl ?? process.env.PARLEY_SIMULATOR_URL,
+        inProcessSimulator: run.simulatorUrl !== undefined,
       });
       const result = await expandPersonas({
         seedAttributes: collectSeedAttributes(conversations),

@@ -51,6 +51,8 @@ export class RunServicesCache {
       logger: logger.child({ run: runId }),
       environment,
       simulatorUrl: run.simulatorUrl ?? environment.PARLEY_SIMULATOR_URL,
+      // Only embedded runs record a simulator URL: the one they started from the job.
+      inProcessSimulator: run.simulatorUrl !== undefined,
     });
     const usesModeration =
       config.critic.filters.includes('toxicity') && config.critic.toxicity === 'moderation';

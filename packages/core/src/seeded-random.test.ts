@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveSeed, randomFor, SeededRandom } from './seeded-random';
+import { deriveSeed, randomFor, runIndependentId, SeededRandom } from './seeded-random';
 
 describe('SeededRandom', () => {
   it('repeats its stream for the same seed and differs for another', () => {
@@ -54,5 +54,14 @@ describe('SeededRandom', () => {
     expect(deriveSeed(1, 'profiles', 0)).not.toBe(deriveSeed(1, 'profiles', 1));
     expect(deriveSeed(1, 'profiles', 0)).not.toBe(deriveSeed(2, 'profiles', 0));
     expect(randomFor(5, 'x').next()).toBe(randomFor(5, 'x').next());
+  });
+});
+
+describe('runIndependentId', () => {
+  it('drops the run id of a generated conversation id and keeps any other id', () => {
+    expect(runIndependentId('demo-20261204-101500-ab12.2.parley-seed-07.1')).toBe('2.parley-seed-07.1');
+    expect(runIndependentId('demo-20261204-101501-cd34.2.parley-seed-07.1')).toBe('2.parley-seed-07.1');
+    expect(runIndependentId('parley-seed-07')).toBe('parley-seed-07');
+    expect(runIndependentId('spc.v1-3')).toBe('spc.v1-3');
   });
 });

@@ -116,3 +116,16 @@ export class SeededRandom {
 export function randomFor(seed: number, ...labels: Array<string | number>): SeededRandom {
   return new SeededRandom(deriveSeed(seed, ...labels));
 }
+
+/** `run.iteration.pair.candidate`: run and pair ids hold no dots (job ids' ID_PATTERN). */
+const RUN_CONVERSATION_ID = /^[A-Za-z0-9_-]+\.(\d+\.[A-Za-z0-9_-]+\.\d+)$/;
+
+/**
+ * An id as every run of the same job names it, for seeding draws: a generated conversation's
+ * id (`run.iteration.pair.candidate`) loses its run id, whose suffix is random; any other id
+ * (a seed example's) comes back unchanged. Keying a draw on the full id would make every re-run
+ * send different prompts, and miss the response cache.
+ */
+export function runIndependentId(id: string): string {
+  return RUN_CONVERSATION_ID.exec(id)?.[1] ?? id;
+}

@@ -17,8 +17,8 @@ export interface NearDuplicateExpertOptions {
  * Offline near-duplicate filter: rejects a candidate whose word shingles resemble a conversation
  * already accepted or claimed (MinHash + LSH). Checking and recording are one atomic `claim`, so
  * of two near copies reviewed at once by two workers only one passes; the panel `release`s a
- * claimed candidate that a later filter or the vote rejects, and `accept`s the winner. Score:
- * the highest similarity found, 0 when none.
+ * claimed candidate that a later filter or the vote rejects, and `accept`s the winner. A
+ * rejection scores the similarity of what it duplicates; a pass carries no score.
  */
 export function createNearDuplicateExpert(options: NearDuplicateExpertOptions = {}): DirectFilterExpert {
   const { index = new InMemoryNearDuplicateIndex(), threshold = 0.8, minHash = {} } = options;
@@ -34,16 +34,24 @@ export function createNearDuplicateExpert(options: NearDuplicateExpertOptions = 
         threshold,
       );
       const closest = claim.closest;
-      const similarity = closest?.similarity ?? 0;
       const passed = claim.claimed;
+      // A pass says only that: which sibling or concurrent pair had claimed what by then depends
+      // on the order workers finish, and a verdict that changed with it would make two runs of
+      // the same job write different release lines. A rejection names what it duplicates.
+      if (passed || !closest) {
+        return {
+          expert: 'near-duplicate',
+          kind: 'filter',
+          passed,
+          rationale: `no accepted or claimed conversation at similarity ≥ ${threshold}`,
+        };
+      }
       return {
         expert: 'near-duplicate',
         kind: 'filter',
         passed,
-        score: similarity,
-        rationale: closest
-          ? `closest accepted or claimed conversation ${closest.id} at similarity ${similarity.toFixed(3)} (${passed ? '<' : '≥'} ${threshold})`
-          : 'no similar accepted or claimed conversation',
+        score: closest.similarity,
+        rationale: `closest accepted or claimed conversation ${closest.id} at similarity ${closest.similarity.toFixed(3)} (≥ ${threshold})`,
       };
     },
     async accept(conversation): Promise<void> {

@@ -23,6 +23,7 @@ describe('scoreOffline', () => {
       ['c', false, true],
     ]);
     expect(summary.structure).toEqual({ total: 3, passed: 2, passRate: 2 / 3, scores: null });
-    expect(summary['near-duplicate']?.scores).toMatchObject({ count: 3, min: 0, max: 1 });
+    // Only a rejection carries a score: the similarity of what it duplicates.
+    expect(summary['near-duplicate']?.scores).toMatchObject({ count: 1, min: 1, max: 1 });
   });
 });

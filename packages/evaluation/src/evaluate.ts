@@ -3,6 +3,7 @@ import {
   type Conversation,
   hashString,
   mapWithConcurrency,
+  runIndependentId,
   type Speaker,
   type TokenUsage,
 } from '@parley/core';
@@ -266,7 +267,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
 
 function speakersOf(conversation: Conversation, speakers: 'both' | 'one', seedValue: number): Speaker[] {
   if (speakers === 'both') return ['user1', 'user2'];
-  return [hashString(conversation.id, seedValue) % 2 === 0 ? 'user1' : 'user2'];
+  return [hashString(runIndependentId(conversation.id), seedValue) % 2 === 0 ? 'user1' : 'user2'];
 }
 
 function addTokens(total: EvaluationUsage, usage: TokenUsage): EvaluationUsage {

@@ -1,4 +1,10 @@
-import { type Conversation, randomFor, type SeededRandom, type Speaker } from '@parley/core';
+import {
+  type Conversation,
+  randomFor,
+  runIndependentId,
+  type SeededRandom,
+  type Speaker,
+} from '@parley/core';
 import { contentStems } from '@parley/critic';
 import type { AttributePool } from './attribute-pool';
 import { contradictAttribute } from './contradict-attribute';
@@ -68,7 +74,7 @@ export function buildFaithfulnessItem(
   const own = distinct(speaker === 'user1' ? conversation.user1Persona : conversation.user2Persona);
   const partner = distinct(speaker === 'user1' ? conversation.user2Persona : conversation.user1Persona);
   if (own.length === 0) return undefined;
-  const random = randomFor(seedValue, 'faithfulness', conversation.id, speaker);
+  const random = randomFor(seedValue, 'faithfulness', runIndependentId(conversation.id), speaker);
   const order = random.shuffle(own);
   const shown = order.slice(0, realStatements);
   const used = new Set(own.map(attributeKey));

@@ -1,4 +1,4 @@
-import { type Conversation, randomFor } from '@parley/core';
+import { type Conversation, randomFor, runIndependentId } from '@parley/core';
 import { profilePairKey } from './persona-key';
 
 /** The reference (human-side) conversation a synthetic one is compared with. */
@@ -46,7 +46,7 @@ export class ReferenceMatcher {
   }
 
   match(conversation: Conversation): ReferenceMatch | undefined {
-    const random = randomFor(this.seedValue, 'turing', conversation.id);
+    const random = randomFor(this.seedValue, 'turing', runIndependentId(conversation.id));
     const same = (this.byPair.get(profilePairKey(conversation)) ?? []).filter(
       (candidate) => candidate.id !== conversation.id,
     );

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { ConfigError, keyPrefix, type ModelConfig, type RunConfig } from '@parley/core';
 import { AnthropicLanguageModel } from './anthropic/anthropic-language-model';
+import { createResponseCache } from './create-response-cache';
 import type { EmbeddingModel, LanguageModel, ModerationModel } from './language-model';
 import { BudgetGuard } from './middleware/budget-guard';
+import { cacheEndpoint } from './middleware/cache-endpoint';
 import type { CallLogger } from './middleware/call-logger';
 import { GuardedEmbeddingModel } from './middleware/guarded-embedding-model';
 import { GuardedLanguageModel } from './middleware/guarded-language-model';
@@ -10,7 +12,6 @@ import { GuardedModerationModel } from './middleware/guarded-moderation-model';
 import { type CallBinding, type CallServices, ModelCallRunner } from './middleware/model-call-runner';
 import { RateLimiter, type RateLimiterOptions, type RateLimiterState } from './middleware/rate-limiter';
 import type { RedisClient } from './middleware/redis-script';
-import { ResponseCache } from './middleware/response-cache';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './middleware/retry';
 import { readUsage, type UsageReport } from './middleware/usage-ledger';
 import { OpenAIEmbeddingModel } from './openai/openai-embedding-model';
@@ -32,6 +33,12 @@ export interface ModelRegistryOptions {
   environment?: NodeJS.ProcessEnv;
   /** URL of a running simulator (root or /v1), for `provider: simulator` bindings without a baseURL. */
   simulatorUrl?: string;
+  /**
+   * `simulatorUrl` is a simulator started for this run from the job's `simulator:` block
+   * (embedded mode): the response cache keys its answers on those settings, not its port.
+   * @defaultValue false
+   */
+  inProcessSimulator?: boolean;
   /** Hash-tagged key prefix. @defaultValue keyPrefix() (PARLEY_NAMESPACE or `{parley}`) */
   prefix?: string;
   /** Relative `apiKeyFile` paths start here (the job file's folder). @defaultValue process.cwd() */
@@ -40,8 +47,6 @@ export interface ModelRegistryOptions {
   limiter?: Partial<RateLimiterOptions>;
   /** Backoff tuning; the number of retries comes from each binding's `maxRetries`. @defaultValue DEFAULT_RETRY_OPTIONS */
   retry?: Partial<Omit<RetryOptions, 'maxRetries'>>;
-  /** How long cached answers live. @defaultValue 604800 (7 days) */
-  cacheTtlSeconds?: number;
   /** Output tokens reserved for a call without `maxOutputTokens`, settled afterwards. @defaultValue 1024 */
   defaultOutputReservation?: number;
   /**
@@ -93,9 +98,28 @@ export function createModelRegistry(options: ModelRegistryOptions): ModelRegistr
     retry: { ...DEFAULT_RETRY_OPTIONS, ...options.retry },
     logger: options.logger,
   };
-  const cache = options.config.cache.enabled
-    ? new ResponseCache(options.redis, prefix, options.cacheTtlSeconds)
-    : undefined;
+  // Kept apart from `redis` (the queues'): files, or a Redis of its own (create-response-cache.ts).
+  const cache = createResponseCache({
+    cache: options.config.cache,
+    environment,
+    baseDirectory: options.baseDirectory,
+  });
+  // The run's own simulator answers by its settings, not its port (a new one each run).
+  const cacheFor = (config: ModelConfig, baseURL: string) => {
+    const inProcess =
+      config.provider === 'simulator' &&
+      !config.baseURL &&
+      options.inProcessSimulator === true &&
+      options.simulatorUrl !== undefined;
+    return cache?.forEndpoint(
+      cacheEndpoint(
+        baseURL,
+        inProcess
+          ? { simulator: options.config.simulator, fallbackTextSource: options.config.seed.path }
+          : undefined,
+      ),
+    );
+  };
   const created = new Map<string, LanguageModel | EmbeddingModel | ModerationModel>();
 
   const bindingOf = (name: string): ModelConfig => {
@@ -181,7 +205,7 @@ export function createModelRegistry(options: ModelRegistryOptions): ModelRegistr
           model: config.model,
           decoding: config.decoding,
           structuredOutputRetries: config.structuredOutputRetries,
-          cache,
+          cache: cacheFor(config, baseURL),
           defaultOutputReservation: options.defaultOutputReservation ?? 1024,
           logger: options.logger,
         });

@@ -102,7 +102,10 @@ describe.skipIf(!spcTestCsvExists())('planting defects into Synthetic-Persona-Ch
     }
   });
 
-  it('meets the catch targets of every kind and rejects few untouched conversations', async () => {
+  // Scores about 6,000 conversations: ~20 s alone, longer on a busy machine.
+  it('meets the catch targets of every kind and rejects few untouched conversations', {
+    timeout: 180_000,
+  }, async () => {
     const report = await measureCatchRates(conversations, { seed: 1 });
     const shares = Object.fromEntries(report.kinds.map((kind) => [kind.kind, kind.share]));
     // Measured (seed 1): verbatim copy, abuse and repeated turns 100 %, truncation 98.1 %,

@@ -230,8 +230,10 @@ export class GuardedLanguageModel implements LanguageModel {
     this.settings.logger
       ?.child({ model: this.settings.name, stage: request.stage ?? UNSPECIFIED_STAGE })
       .debug({ cached: true }, 'llm call answered from the cache');
-    // A cached answer cost nothing now; its original usage is in cachedInputTokens/cachedOutputTokens.
-    return { ...answer, usage: { ...ZERO_USAGE }, cached: true };
+    // The answer keeps the usage it was produced with, so a re-run writes the same release lines
+    // (a line's usage says what the answer takes, not what this run paid). What this run paid
+    // is the ledger's: the hit above is counted as a cached call, at no cost.
+    return { ...answer, cached: true };
   }
 }
 

@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
-import { type Decoding, redisKey, tokenUsageSchema } from '@parley/core';
+import { type Decoding, tokenUsageSchema } from '@parley/core';
 import { z } from 'zod';
 import type { ChatMessage, TextResult } from '../language-model';
-import type { RedisClient } from './redis-script';
+import type { CacheStore } from './cache-store';
 
-/** Everything that changes a model's answer. The API key is deliberately not part of it. */
+/**
+ * Everything that changes a model's answer. The API key, the run id and request headers are
+ * deliberately not part of it; `baseURL` is replaced by the binding's endpoint identity
+ * (cacheEndpoint) when the cache is bound to one.
+ */
 export interface CacheKeyParts {
   kind: 'text' | 'object';
   provider: string;
@@ -18,6 +22,9 @@ export interface CacheKeyParts {
   schema?: unknown;
 }
 
+/** Bumped whenever the key's parts or the entry's shape change: older entries become misses. */
+const CACHE_FORMAT_VERSION = 2;
+
 const cachedAnswerSchema = z.object({
   text: z.string(),
   usage: tokenUsageSchema,
@@ -28,6 +35,14 @@ const cachedAnswerSchema = z.object({
   modelId: z.string(),
   warnings: z.array(z.string()),
 });
+
+/** One stored entry: the answer and the hash it answers, so a misplaced file is never served. */
+const cacheEntrySchema = z.strictObject({
+  version: z.literal(CACHE_FORMAT_VERSION),
+  key: z.string().regex(/^[0-9a-f]{64}$/),
+  answer: cachedAnswerSchema,
+});
+
 export type CachedAnswer = Omit<TextResult, 'cached'>;
 
 /** JSON with object keys sorted at every level, so equal requests hash equally. */
@@ -44,49 +59,70 @@ export function canonicalJson(value: unknown): string {
   });
 }
 
-export function cacheKeyHash(parts: CacheKeyParts): string {
+/** The request's content hash (sha256 hex): the cache's key and the entry's file name. */
+export function cacheKeyHash(parts: CacheKeyParts, endpoint?: string): string {
+  const { baseURL, ...content } = parts;
   return createHash('sha256')
-    .update(canonicalJson({ version: 1, ...parts }))
+    .update(canonicalJson({ version: CACHE_FORMAT_VERSION, ...content, endpoint: endpoint ?? baseURL }))
     .digest('hex');
 }
 
 /**
- * Answers by request hash, in Redis, shared by every process and run of the namespace. Only
- * complete, valid answers are stored (never errors, never rejected structured output).
+ * Answers by request content, in a store kept apart from the run's queues (cache-store.ts),
+ * shared by every process and run that use the same store. Only complete, valid answers are
+ * stored (never errors, never rejected structured output); an entry that does not parse or
+ * validate is a miss, and the next answer overwrites it.
  */
 export class ResponseCache {
   constructor(
-    private readonly redis: RedisClient,
-    private readonly prefix: string,
-    /** @defaultValue 7 days */
-    private readonly ttlSeconds = 7 * 24 * 3600,
+    private readonly store: CacheStore,
+    /** The endpoint identity hashed instead of a request's base URL (cacheEndpoint). */
+    private readonly endpoint?: string,
   ) {}
 
+  /** The same store, keyed on one binding's endpoint identity instead of its base URL. */
+  forEndpoint(endpoint: string): ResponseCache {
+    return new ResponseCache(this.store, endpoint);
+  }
+
   key(parts: CacheKeyParts): string {
-    return redisKey(this.prefix, 'llm', 'cache', cacheKeyHash(parts));
+    return cacheKeyHash(parts, this.endpoint);
   }
 
   async get(key: string): Promise<CachedAnswer | undefined> {
-    const stored = await this.redis.get(key);
-    if (stored === null) return undefined;
+    let stored: string | undefined;
     try {
-      const answer = cachedAnswerSchema.parse(JSON.parse(stored));
-      return {
-        ...answer,
-        finishReason: { unified: answer.finishReason.unified, raw: answer.finishReason.raw },
-      };
+      stored = await this.store.read(key);
     } catch {
-      return undefined; // written by an incompatible version: a miss, and the next answer overwrites it
+      return undefined; // an unreadable store costs a provider call, never the run
     }
+    if (stored === undefined) return undefined;
+    let entry: z.infer<typeof cacheEntrySchema>;
+    try {
+      entry = cacheEntrySchema.parse(JSON.parse(stored));
+    } catch {
+      return undefined; // corrupt, or written by an incompatible version
+    }
+    if (entry.key !== key) return undefined;
+    const { answer } = entry;
+    return {
+      ...answer,
+      finishReason: { unified: answer.finishReason.unified, raw: answer.finishReason.raw },
+    };
   }
 
   async set(key: string, answer: CachedAnswer): Promise<void> {
+    // Only the answer's own fields: never headers, request options or anything else on the object.
     const { text, usage, finishReason, modelId, warnings } = answer;
-    await this.redis.set(
+    const entry = {
+      version: CACHE_FORMAT_VERSION,
       key,
-      JSON.stringify({ text, usage, finishReason, modelId, warnings }),
-      'EX',
-      this.ttlSeconds,
-    );
+      answer: { text, usage, finishReason, modelId, warnings },
+    };
+    try {
+      await this.store.write(key, JSON.stringify(entry));
+    } catch {
+      // A full disk or a lost cache Redis must not fail a call that was answered and paid for.
+    }
   }
 }

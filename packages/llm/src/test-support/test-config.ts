@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { type RunConfig, type RunConfigInput, validateRunConfig } from '@parley/core';
 
 type ModelInput = RunConfigInput['models'][string];
@@ -15,8 +18,14 @@ export function testRunConfig(
       generator: { model: first },
       critic: { model: first },
       ...extra,
+      // The response cache outlives runs: a test gets it only when it asks, in a folder of its own.
+      cache: { enabled: false, ...extra.cache, dir: extra.cache?.dir ?? freshCacheFolder() },
       models,
     },
     'test config',
   );
+}
+
+function freshCacheFolder(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'parley-llm-cache-'));
 }
