@@ -31,13 +31,18 @@ export class ScenarioRow {
 
   /** Adds one run's accounting (a scenario with several runs adds each). */
   addAccount(account: ReleaseAccount, label = ''): void {
-    if (!this.accounted) this.result.pairsExpected = 0;
-    this.accounted = true;
-    this.result.pairsExpected += account.pairsExpected;
-    this.result.pairsAccounted += account.pairsAccounted;
+    this.addPairs(account.pairsExpected, account.pairsAccounted);
     this.result.duplicates += account.duplicates;
     this.result.lost += account.lost;
     for (const problem of account.problems) this.problem(label ? `${label}: ${problem}` : problem);
+  }
+
+  /** Adds pairs a run was expected to account for, and those it did (without a release). */
+  addPairs(expected: number, accounted: number): void {
+    if (!this.accounted) this.result.pairsExpected = 0;
+    this.accounted = true;
+    this.result.pairsExpected += expected;
+    this.result.pairsAccounted += accounted;
   }
 
   finish(): ScenarioResult {

@@ -2,6 +2,7 @@ import type { Scenario } from '../scenario';
 import { badInput } from './bad-input';
 import { hostileContent } from './hostile-content';
 import { load } from './load';
+import { providerFaultModes, quotaBreaker } from './provider-fault-modes';
 import { providerFaults } from './provider-faults';
 import { redisRestart } from './redis-restart';
 import { schedulerCrash } from './scheduler-crash';
@@ -14,6 +15,8 @@ export const SCENARIOS: Scenario[] = [
   schedulerCrash,
   redisRestart,
   providerFaults,
+  ...providerFaultModes,
+  quotaBreaker,
   badInput,
   hostileContent,
   secrets,

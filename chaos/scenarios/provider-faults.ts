@@ -4,6 +4,7 @@ import { type RunningSimulator, startSimulator } from '@parley/simulator';
 import { Queue } from 'bullmq';
 import { ChaosCluster } from '../harness/chaos-cluster';
 import { writeChaosJob } from '../harness/chaos-job';
+import { accountAllFailedRun } from '../harness/failed-run-accounting';
 import { accountRelease } from '../harness/release-accounting';
 import { runScenario, ScenarioRow } from '../harness/scenario-row';
 import type { Scenario } from '../scenario';
@@ -117,13 +118,39 @@ export const providerFaults: Scenario = {
 async function checkRun(cluster: ChaosCluster, faultRun: FaultRun, row: ScenarioRow): Promise<void> {
   const { label, simulator, runId } = faultRun;
   const run = await cluster.waitForRun(runId, 240_000);
-  if (run.status !== 'completed') row.problem(`${label}: run ${run.status}: ${run.error ?? ''}`);
-  const account = await accountRelease(run.runFolder, {
-    runId,
-    plannedPerIteration: Array(faultRun.iterations).fill(faultRun.pairs),
-    counters: await cluster.counters(runId, faultRun.iterations),
-  });
-  row.addAccount(account, label);
+  const counters = await cluster.counters(runId, faultRun.iterations);
+  if (run.status === 'failed' && label === 'hopeless') {
+    // A provider failing 70% of requests may, by chance, fail every pair: the run then ends
+    // `failed` with that verdict and writes no release. Right, if every pair did fail with a
+    // reason; its work lines account for them.
+    const lines = await accountAllFailedRun(
+      run,
+      counters,
+      Array(faultRun.iterations).fill(faultRun.pairs),
+      row,
+      label,
+    );
+    const failed = lines.filter((line) => line.outcome === 'failed');
+    row.note(
+      `${label}: 0 pairs accepted, 0 rejected, all failed outright; the run ended failed: ${run.error}`,
+    );
+    for (const line of failed.slice(0, 2))
+      row.note(`${label}: failed pair ${line.pair}: ${line.reason.slice(0, 150)}`);
+  } else {
+    if (run.status !== 'completed') row.problem(`${label}: run ${run.status}: ${run.error ?? ''}`);
+    const account = await accountRelease(run.runFolder, {
+      runId,
+      plannedPerIteration: Array(faultRun.iterations).fill(faultRun.pairs),
+      counters,
+    });
+    row.addAccount(account, label);
+    const failedCandidates = account.rejected.filter((line) => line.outcome === 'failed').length;
+    row.note(
+      `${label}: ${account.acceptedPairs} pairs accepted, ${account.rejectedPairs} rejected, ${account.failedPairs} failed outright; ${failedCandidates} rejected.jsonl lines say failed, each with its reason`,
+    );
+    for (const reason of account.failureReasons.slice(0, 2))
+      row.note(`${label}: failed pair ${reason.slice(0, 150)}`);
+  }
 
   // Every HTTP request the simulator got is one attempt of one call in the ledger.
   const stats = simulator.stats();
@@ -164,13 +191,6 @@ async function checkRun(cluster: ChaosCluster, faultRun: FaultRun, row: Scenario
   );
   if (stats.tokens.input !== usage.inputTokens || stats.tokens.output !== usage.outputTokens)
     row.problem(`${label}: token accounting: the ledger and the simulator disagree`);
-
-  const failedCandidates = account.rejected.filter((line) => line.outcome === 'failed').length;
-  row.note(
-    `${label}: ${account.acceptedPairs} pairs accepted, ${account.rejectedPairs} rejected, ${account.failedPairs} failed outright; ${failedCandidates} rejected.jsonl lines say failed, each with its reason`,
-  );
-  for (const reason of account.failureReasons.slice(0, 2))
-    row.note(`${label}: failed pair ${reason.slice(0, 150)}`);
 }
 
 /** Jobs that ran out of attempts are kept as failed: none may have run more often than allowed. */

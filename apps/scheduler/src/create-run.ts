@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ConfigError, type RunConfig, type RunRecord, type RunStore } from '@parley/core';
 import { readSeed, type SeedReadReport } from '@parley/dataset';
+import { withSeedTurnBounds } from '@parley/generator';
 import { checkModels, probeProviders } from '@parley/llm';
 import { assertWritableFolder } from './output-folder-check';
 import { newRunId } from './run-id';
@@ -13,6 +14,11 @@ export interface PreflightOptions {
   requireSimulatorUrl?: boolean;
   /** Relative key files start here (the job file's folder). */
   baseDirectory?: string;
+  /**
+   * What the run's model registry does with temperature / top_p / top_k on `anthropic`
+   * bindings, so the probe sends the same. @defaultValue 'drop', as the registry
+   */
+  anthropicSamplingParameters?: 'send' | 'drop';
   /**
    * The job file, named in every message of a problem found here, so each says where as well
    * as what. @defaultValue the messages name `models` or `config` instead
@@ -37,8 +43,11 @@ export async function preflightJob(
     baseDirectory: options.baseDirectory,
   });
   if (modelProblems.length > 0) throw new ConfigError(modelProblems, options.jobFile ?? 'models');
+  // The probe sends what the run will send: the same key files, the same sampling parameters.
   const unreachable = await probeProviders(config, options.environment ?? process.env, {
     simulatorUrl: options.simulatorUrl,
+    baseDirectory: options.baseDirectory,
+    anthropicSamplingParameters: options.anthropicSamplingParameters,
   });
   if (unreachable.length > 0) throw new ConfigError(unreachable, options.jobFile ?? 'models');
 
@@ -58,7 +67,10 @@ export async function preflightJob(
   return reader.report;
 }
 
-/** Registers a run in Redis; the scheduler that holds its lease takes it from there. */
+/**
+ * Registers a run in Redis; the scheduler that holds its lease takes it from there. Turn bounds
+ * the job leaves unset are derived from its seed here, once, and stored with the config.
+ */
 export async function createRun(
   store: RunStore,
   config: RunConfig,
@@ -78,6 +90,6 @@ export async function createRun(
     createdAt: now,
     updatedAt: now,
   };
-  await store.createRun(record, config);
+  await store.createRun(record, await withSeedTurnBounds(config));
   return record;
 }

@@ -8,11 +8,11 @@ import {
   RunStore,
   runConfigSchema,
 } from '@parley/core';
-import type { FlowProducer, Queue } from 'bullmq';
+import type { FlowJob, FlowProducer, Queue } from 'bullmq';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRun } from './create-run';
-import { driveRun, type RunDriverDependencies, runVerdict } from './run-driver';
+import { driveRun, type PreparedRun, type RunDriverDependencies, runVerdict } from './run-driver';
 import { isTransientRedisError } from './transient-redis-error';
 
 const SEED = path.resolve(import.meta.dirname, '../../../seeds/parley-seed.jsonl');
@@ -84,6 +84,116 @@ describe('driveRun', () => {
       }, []),
     );
     expect(await store.getRun(broken.id)).toMatchObject({ status: 'failed', error: 'the seed is gone' });
+  });
+});
+
+describe('driveRun with the circuit breaker', () => {
+  /** Pairs of a prepared run, without stage 1–3: ids are all the driver and the fakes use. */
+  function preparedPairs(count: number): PreparedRun {
+    const profile = (id: string) => ({ id, attributes: [`I am ${id}.`] });
+    return {
+      pairs: Array.from({ length: count }, (_, index) => ({
+        id: `pair-${index}`,
+        user1: profile(`a${index}`),
+        user2: profile(`b${index}`),
+      })),
+      seedPool: [],
+    };
+  }
+
+  /**
+   * Workers stood in for: each enqueued pair settles at once with what `outcome` says for it,
+   * as the settle processor would (counters and failure categories in Redis).
+   */
+  function settlingWorkers(
+    runId: string,
+    outcome: (index: number) => { failed: boolean; category: string },
+    enqueued: string[],
+  ): Pick<RunDriverDependencies, 'flowProducer' | 'settleQueue'> {
+    const flowProducer = {
+      async addBulk(flows: FlowJob[]) {
+        for (const flow of flows) {
+          const { pairId, iteration } = flow.data as { pairId: string; iteration: number };
+          const index = enqueued.length;
+          enqueued.push(pairId);
+          const { failed, category } = outcome(index);
+          await store.settlePair(
+            runId,
+            iteration,
+            pairId,
+            failed ? 'failed' : 'accepted',
+            {},
+            failed ? { [category]: 2 } : {},
+          );
+        }
+        return [];
+      },
+    } as unknown as FlowProducer;
+    const settleQueue = { getJobState: async () => 'unknown' } as unknown as Queue;
+    return { flowProducer, settleQueue };
+  }
+
+  const breakerConfig = (breaker: Record<string, unknown>, pairs: number) =>
+    runConfigSchema.parse({
+      ...config,
+      iterations: 1,
+      pairs,
+      concurrency: { ...config.concurrency, chunkSize: 2 },
+      breaker,
+    });
+
+  it('stops fanning out and fails the run when pairs in a row fail with one cause', async () => {
+    const run = await createRun(store, breakerConfig({ consecutiveSameError: 4 }, 40), {
+      runId: `breaker-${randomUUID().slice(0, 8)}`,
+    });
+    const enqueued: string[] = [];
+    let released = false;
+    await driveRun(run.id, {
+      ...dependencies(async () => preparedPairs(40), []),
+      ...settlingWorkers(
+        run.id,
+        () => ({ failed: true, category: 'provider-error (401 invalid_api_key)' }),
+        enqueued,
+      ),
+      release: async () => {
+        released = true;
+      },
+      pollMs: 10,
+    });
+    const after = await store.getRun(run.id);
+    expect(after).toMatchObject({
+      status: 'failed',
+      error: 'circuit breaker: 4 pairs in a row failed with provider-error (401 invalid_api_key)',
+      cancelRequested: true,
+    });
+    // Chunks of 2: the breaker looks between chunks, so at most a chunk past the streak went out.
+    expect(enqueued.length).toBeGreaterThanOrEqual(4);
+    expect(enqueued.length).toBeLessThanOrEqual(6);
+    expect(released).toBe(false);
+  });
+
+  it('lets a run with a few scattered failures complete', async () => {
+    const run = await createRun(
+      store,
+      breakerConfig({ consecutiveSameError: 3, minPairs: 5, window: 10 }, 30),
+      {
+        runId: `breaker-ok-${randomUUID().slice(0, 8)}`,
+      },
+    );
+    const enqueued: string[] = [];
+    let released = false;
+    await driveRun(run.id, {
+      ...dependencies(async () => preparedPairs(30), []),
+      // Every fifth pair fails (timeout): never 3 in a row, 20 % of any window.
+      ...settlingWorkers(run.id, (index) => ({ failed: index % 5 === 0, category: 'timeout' }), enqueued),
+      release: async () => {
+        released = true;
+      },
+      pollMs: 10,
+    });
+    expect(await store.getRun(run.id)).toMatchObject({ status: 'completed' });
+    expect(enqueued).toHaveLength(30);
+    expect(released).toBe(true);
   });
 });
 

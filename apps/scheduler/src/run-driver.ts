@@ -13,6 +13,7 @@ import {
 } from '@parley/core';
 import type { FlowProducer, Queue } from 'bullmq';
 import type { Logger } from 'pino';
+import { CircuitBreaker } from './circuit-breaker';
 import { bestOfIteration } from './example-pool';
 import { fanOutIteration, sleep } from './iteration-fan-out';
 import { planIteration } from './iteration-plan';
@@ -97,6 +98,29 @@ async function drive(runId: string, dependencies: RunDriverDependencies, log: Lo
   }
   if (prepared.pairs.length === 0) throw new Error('no profile pairs to generate for');
 
+  // The breaker lives here, with the one driver that holds the run's lease: it reads the settle
+  // counters Redis already keeps atomically, so no second count can drift from them, and only
+  // the driver decides when a run ends. A restarted driver starts with an empty window.
+  const breaker = new CircuitBreaker(config.breaker);
+  let stoppedByBreaker = false;
+  const breakerTripped = async (iteration: number): Promise<boolean> => {
+    if (stoppedByBreaker) return true;
+    const trip = breaker.observe(await store.iterationCounters(runId, iteration));
+    if (!trip) return false;
+    stoppedByBreaker = true;
+    // `cancelRequested` stops the jobs already queued from starting (workers and settle read
+    // it); the status says why the run ended.
+    await store.setStatus(runId, 'failed', {
+      phase: 'done',
+      error: trip.reason,
+      cancelRequested: true,
+      finishedAt: Date.now(),
+    });
+    await store.compactRun(runId, config.iterations);
+    log.warn({ reason: trip.reason, iteration }, 'run-stopped-by-breaker');
+    return true;
+  };
+
   for (let iteration = Math.max(1, run.iteration); iteration <= config.iterations; iteration++) {
     if (await finishIfCancelled()) return;
     await store.update(runId, { iteration, phase: 'iteration' });
@@ -120,10 +144,10 @@ async function drive(runId: string, dependencies: RunDriverDependencies, log: Lo
       pairs: plan,
       candidatesPerPair: config.candidatesPerPair,
       chunkSize: config.concurrency.chunkSize,
-      shouldStop: stopRequested,
+      shouldStop: async () => (await breakerTripped(iteration)) || (await stopRequested()),
     });
     while ((await store.settledCount(runId, iteration)) < plan.length) {
-      if (await stopRequested()) break;
+      if ((await breakerTripped(iteration)) || (await stopRequested())) break;
       await sleep(pollMs);
     }
     if (await finishIfCancelled()) return;

@@ -1,4 +1,4 @@
-import { ParleyError } from '@parley/core';
+import { ParleyError, spentUsageOf } from '@parley/core';
 import { LlmCallError, StructuredOutputError } from '@parley/llm';
 import { UnrecoverableError } from 'bullmq';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +18,11 @@ describe('toBullmqError', () => {
     const mapped = toBullmqError(truncated);
     expect(mapped).toBeInstanceOf(UnrecoverableError);
     expect(mapped.message).toMatch(/^truncated: cut at 8192 output tokens/);
+    // The tokens the truncated answers were billed for travel with the reason, read back exactly.
+    expect(spentUsageOf(mapped.message)).toEqual({
+      reason: truncated.message,
+      usage: { inputTokens: 10, outputTokens: 12_288 },
+    });
 
     const quota = new LlmCallError('HTTP 429: You exceeded your current quota', {
       code: 'LLM_QUOTA_EXCEEDED',
@@ -28,6 +33,11 @@ describe('toBullmqError', () => {
       isRetryable: false,
     });
     expect(toBullmqError(quota).message).toMatch(/^provider-error \(429 insufficient_quota\): /);
+    // Nothing was billed: no tail, and reading one back finds zero.
+    expect(spentUsageOf(toBullmqError(quota).message)).toEqual({
+      reason: toBullmqError(quota).message,
+      usage: { inputTokens: 0, outputTokens: 0 },
+    });
   });
 
   it('keeps CODE: message for other non-retryable errors, and passes retryable ones through', () => {

@@ -1,4 +1,4 @@
-import { type CritiqueResult, critiqueJobDataSchema, generateResultSchema } from '@parley/core';
+import { type CritiqueResult, critiqueJobDataSchema, generateResultSchema, spentUsageOf } from '@parley/core';
 import type { Job } from 'bullmq';
 import { onlyChildValue, parseJobData } from '../job-payload';
 import { type RunServices, sumUsage, verdictUsage } from '../run-services';
@@ -6,7 +6,7 @@ import { type RunServices, sumUsage, verdictUsage } from '../run-services';
 /**
  * critique: the Critic's filters over one candidate (cheap offline experts first, stopping at
  * the first failure). A candidate whose generation failed after its retries is passed on as
- * failed, with the reason, so the pair still settles.
+ * failed, with the reason and the tokens it spent, so the pair still settles.
  */
 export async function processCritique(
   job: Job,
@@ -17,12 +17,14 @@ export async function processCritique(
   const generated = onlyChildValue(job, await job.getChildrenValues(), generateResultSchema);
   if (!generated) {
     const failures = Object.values(await job.getIgnoredChildrenFailures());
+    // A failed generation still paid for its answer (truncated, refused...): its reason says how much.
+    const failed = spentUsageOf(failures[0] ?? 'the generate job left no result');
     return {
       candidate: data.candidate,
       passed: false,
       verdicts: [],
-      failure: { stage: 'generate', reason: failures[0] ?? 'the generate job left no result' },
-      usage: { inputTokens: 0, outputTokens: 0 },
+      failure: { stage: 'generate', reason: failed.reason },
+      usage: failed.usage,
     };
   }
   const services = await servicesFor(data.runId);

@@ -26,6 +26,55 @@ export const concurrencyConfigSchema = z.strictObject({
   chunkSize: positiveInteger().default(500),
 });
 
+/**
+ * The run's circuit breaker: a provider that fails pair after pair (a revoked key, an empty
+ * account, a model gone) stops the run early, `failed` with the reason, instead of paying for
+ * every planned pair. Counted over settled pairs, after every call retry and job attempt, so
+ * a failure it sees is one no retry saved. Pairs that fail because the budget is spent never
+ * trip it: the budget ends a run on its own terms.
+ */
+export const breakerConfigSchema = z
+  .strictObject({
+    /** @defaultValue true */
+    enabled: z.boolean({ error: 'expected true or false' }).default(true),
+    /** Pairs in a row that failed with one and the same failure category. @defaultValue 10 */
+    consecutiveSameError: positiveInteger().default(10),
+    /** Share of failed pairs among the last `window` settled that stops the run. @defaultValue 0.8 */
+    failureShare: z
+      .number({ error: 'expected a number above 0 and at most 1' })
+      .gt(0, { error: 'expected a number above 0 and at most 1' })
+      .max(1, { error: 'expected a number above 0 and at most 1' })
+      .default(0.8),
+    /** Settled pairs the window must hold before its failure share is judged. @defaultValue 10 */
+    minPairs: positiveInteger().default(10),
+    /** How many of the most recently settled pairs the failure share is measured over. @defaultValue 50 */
+    window: positiveInteger().default(50),
+  })
+  .refine((breaker) => breaker.minPairs <= breaker.window, {
+    error: 'minPairs must not exceed window',
+    path: ['minPairs'],
+  });
+export type BreakerConfig = z.infer<typeof breakerConfigSchema>;
+
+/**
+ * The response cache, shared by every run that uses the same store: keyed on a request's content
+ * (provider endpoint, model, messages, schema, decoding and seed), never on the run.
+ */
+export const cacheConfigSchema = z.strictObject({
+  /** @defaultValue true */
+  enabled: z.boolean({ error: 'expected true or false' }).default(true),
+  /** Folder of the file store, relative to the job file. @defaultValue PARLEY_CACHE_DIR, else ~/.cache/parley/responses */
+  dir: nonEmptyString().optional(),
+  /** Pruning keeps the file store at most this many bytes. @defaultValue 2147483648 (2 GiB) */
+  maxBytes: positiveInteger().optional(),
+  /** Entries older than this many days are misses and are pruned. @defaultValue 30 */
+  maxAgeDays: z
+    .number({ error: 'expected a number of days above 0' })
+    .gt(0, { error: 'expected a number of days above 0' })
+    .optional(),
+});
+export type CacheConfig = z.infer<typeof cacheConfigSchema>;
+
 export const outputConfigSchema = z.strictObject({
   /** Folder that holds `<run>/`, relative to the job file. @defaultValue './releases' */
   dir: nonEmptyString().default('./releases'),
@@ -69,10 +118,11 @@ export const runConfigSchema = z
     examplePool: z.strictObject({ size: positiveInteger().default(50) }).default({ size: 50 }),
     budget: budgetConfigSchema.default({}),
     concurrency: concurrencyConfigSchema.default({ generate: 16, critique: 16, personas: 8, chunkSize: 500 }),
-    /** Response cache: identical requests (model, messages, schema, decoding) cost no tokens. */
-    cache: z.strictObject({ enabled: z.boolean().default(false) }).default({ enabled: false }),
+    /** Response cache: a request answered before (same content, same endpoint) costs nothing. */
+    cache: cacheConfigSchema.default({ enabled: true }),
     simulator: simulatorConfigSchema.default(simulatorConfigSchema.parse({})),
     evaluation: evaluationConfigSchema.default({ afterEachIteration: false, concurrency: 8 }),
+    breaker: breakerConfigSchema.default(breakerConfigSchema.parse({})),
   })
   // Cross-references run even when other fields are invalid, so a job's every problem is listed at once.
   .superRefine((config, context) => crossCheck(config as PartialConfig, context), { when: () => true });

@@ -7,7 +7,7 @@ import {
   pairOutcomeSchema,
   rejectedCandidateSchema,
 } from '../schemas/release-records';
-import { tokenUsageSchema } from '../schemas/usage';
+import { type TokenUsage, tokenUsageSchema } from '../schemas/usage';
 import { expertVerdictSchema } from '../schemas/verdict';
 import { ID_PATTERN } from './job-ids';
 
@@ -62,6 +62,31 @@ export const selectResultSchema = z.object({
   rejected: z.array(rejectedCandidateSchema),
 });
 export type SelectResult = z.infer<typeof selectResultSchema>;
+
+// A failed job leaves only its reason behind (BullMQ's failedReason, which the parent reads),
+// so the tokens its failed call was billed for (a truncated, refused or unparseable answer)
+// travel at the end of the reason, in a form read back exactly: `… [spent {"inputTokens":…}]`.
+const SPENT_USAGE_TAIL = / \[spent (\{[^[\]]*\})\]$/;
+
+/** A failure reason that carries the tokens the failed work was billed for (none: unchanged). */
+export function withSpentUsage(reason: string, usage: TokenUsage | undefined): string {
+  if (!usage || (usage.inputTokens === 0 && usage.outputTokens === 0)) return reason;
+  return `${reason} [spent ${JSON.stringify(tokenUsageSchema.parse(usage))}]`;
+}
+
+/** Splits a failure reason into its text and the tokens it says were spent (zero when it says none). */
+export function spentUsageOf(reason: string): { reason: string; usage: TokenUsage } {
+  const tail = SPENT_USAGE_TAIL.exec(reason);
+  if (tail) {
+    try {
+      const usage = tokenUsageSchema.safeParse(JSON.parse(tail[1]!));
+      if (usage.success) return { reason: reason.slice(0, tail.index), usage: usage.data };
+    } catch {
+      // Not ours after all: the reason is kept whole.
+    }
+  }
+  return { reason, usage: { inputTokens: 0, outputTokens: 0 } };
+}
 
 /** personas: one chunk of a stage 1–3 LLM task (query induction, bootstrapping, consistency). */
 export const personasJobDataSchema = z.object({
