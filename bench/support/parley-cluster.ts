@@ -67,6 +67,8 @@ export async function startParleyCluster(options: ParleyClusterOptions): Promise
     PARLEY_NAMESPACE: options.namespace,
     PARLEY_SIMULATOR_URL: options.simulatorUrl,
     PARLEY_LOG_LEVEL: 'warn',
+    // Benchmarks measure calls to the provider: the response cache would answer repeats.
+    PARLEY_CACHE: 'off',
   };
   const children: ChildProcess[] = [];
   const processes: Array<{ name: string; pid: number }> = [];

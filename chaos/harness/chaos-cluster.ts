@@ -57,6 +57,9 @@ export class ChaosCluster {
       PARLEY_LOG_LEVEL: options.logLevel ?? process.env.CHAOS_LOG_LEVEL ?? 'warn',
       PARLEY_LEASE_MS: String(options.leaseMs ?? 2_000),
       PARLEY_JOB_LOCK_MS: String(options.jobLockMs ?? 3_000),
+      // Every call must reach the simulator and its faults: a response cache would answer a
+      // repeated request around them.
+      PARLEY_CACHE: 'off',
       ...options.environment,
     };
     this.redis = createRedisConnection({ url: this.redisUrl });
