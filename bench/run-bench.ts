@@ -1,13 +1,15 @@
 // `npm run bench` (every scenario, ~18 min on 2 cores) or `npm run bench -- --quick` (smaller
-// sizes, under 2 min). Options: --only=efficiency,overhead,scale-out,tokens,growth;
+// sizes, under 2 min). Options: --only=efficiency,overhead,scale-out,tokens,cost,growth;
 // --profile (every process under --cpu-prof, summaries in the results); --growth-sizes=2000,20000,100000.
 // Full runs write bench/results.json (merged by scenario with the previous file when --only is
 // given); quick runs write bench/out/results.quick.json. Scratch files go to bench/out/.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { costScenario } from './scenarios/cost-scenario';
 import { efficiencyScenario } from './scenarios/efficiency-scenario';
 import { createGrowthScenario } from './scenarios/growth-scenario';
 import { overheadScenario } from './scenarios/overhead-scenario';
+import { qualityScenario } from './scenarios/quality-scenario';
 import { scaleOutScenario } from './scenarios/scale-out-scenario';
 import { tokenScenario } from './scenarios/token-scenario';
 import { machineFacts } from './support/bench-environment';
@@ -54,7 +56,9 @@ async function main(): Promise<number> {
     overheadScenario,
     scaleOutScenario,
     tokenScenario,
+    costScenario,
     createGrowthScenario(options.growthSizes),
+    qualityScenario,
   ];
   const known = new Set(scenarios.map((scenario) => scenario.id));
   for (const id of options.only ?? []) if (!known.has(id)) throw new Error(`--only: no scenario ${id}`);

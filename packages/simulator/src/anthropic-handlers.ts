@@ -34,15 +34,22 @@ export function handleAnthropicMessages(body: unknown, context: ModelRequestCont
   const extra = JSON.stringify([outputFormat ?? null, request.tools ?? null]);
   const inputTokens = countPromptTokens(texts, extra);
   const lastUserText = lastUserMessage(request.messages);
+  const lastAnswer = request.messages.findLastIndex((message) => message.role === 'assistant');
+  const userText = request.messages
+    .filter((message, index) => index > lastAnswer && message.role === 'user')
+    .map((message) => contentText(message.content))
+    .join('\n\n');
 
   const answer = writeAnswer({
     lastUserText,
+    userText,
     format,
     corpus: context.corpus,
     seed: context.seed,
     requestHash: context.requestHash,
     choiceIndex: 0,
     verdictPassRate: context.verdictPassRate,
+    quality: context.quality,
   });
   const full = 'text' in answer ? answer.text : JSON.stringify(answer.value);
   const cut = countTextTokens(full) > request.max_tokens;

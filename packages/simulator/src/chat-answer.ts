@@ -1,6 +1,10 @@
 import { mixHashes, SeededRandom } from '@parley/core';
 import { formatConversationLines, writeConversation } from './conversation-writer';
 import { extractPromptFacts } from './prompt-facts';
+import { writeGeneratedConversation } from './quality/generated-conversation';
+import { judgeAnswer } from './quality/judge-answers';
+import { recognizeJudge } from './quality/judge-request';
+import type { QualityModel } from './quality/quality-model';
 import { generateFromSchema, type JsonSchema } from './schema-value-generator';
 import type { TextCorpus } from './text-corpus';
 import { TextWriter } from './text-writer';
@@ -16,6 +20,13 @@ export type AnswerFormat =
 export interface AnswerInput {
   /** The last user message's text (profiles, listed sentences and the question are read from it). */
   lastUserText: string;
+  /**
+   * The user messages after the last assistant message, in order: the question being asked now,
+   * whole (a Generator prompt puts its examples and instructions in one message and the target
+   * profiles in the next; a few-shot judge prompt's earlier examples are left out).
+   * @defaultValue lastUserText
+   */
+  userText?: string;
   format: AnswerFormat;
   corpus: TextCorpus;
   seed: number;
@@ -23,7 +34,10 @@ export interface AnswerInput {
   requestHash: number;
   /** Index of the choice when a request asks for several (`n`). */
   choiceIndex: number;
+  /** Verdicts of schemas no Critic expert uses. */
   verdictPassRate: number;
+  /** The content-aware judges and the Generator's defects. */
+  quality: QualityModel;
 }
 
 /** The answer as text, or as a JSON value for structured formats. */
@@ -31,10 +45,20 @@ export function writeAnswer(input: AnswerInput): { text: string } | { value: unk
   const random = new SeededRandom(mixHashes(input.seed, input.requestHash, input.choiceIndex));
   const writer = new TextWriter(input.corpus, random, extractPromptFacts(input.lastUserText));
   switch (input.format.kind) {
-    case 'json-schema':
+    case 'json-schema': {
+      // A Critic expert's question is answered from the conversation it shows.
+      const judge = recognizeJudge(input.format.schema);
+      const judged = judge && judgeAnswer(judge, input.userText ?? input.lastUserText, input.quality, random);
+      if (judged !== undefined) return { value: judged };
       return {
-        value: generateFromSchema(input.format.schema, { writer, verdictPassRate: input.verdictPassRate }),
+        value: generateFromSchema(input.format.schema, {
+          writer,
+          verdictPassRate: input.verdictPassRate,
+          writeTurns: (limits) =>
+            writeGeneratedConversation(writer, input.userText ?? input.lastUserText, input.quality, limits),
+        }),
       };
+    }
     case 'json-object':
       return { value: jsonObjectAnswer(writer) };
     case 'text':

@@ -1,3 +1,6 @@
+export { isIncoherent } from './quality/incoherence';
+export { conversationKey, type PlantedRecord, type PlantedSummary } from './quality/planted-log';
+export { type SeenDefect, seenDefects } from './quality/seen-defects';
 export {
   DEFAULT_SIMULATOR_OPTIONS,
   type SimulatorOptions,

@@ -1,3 +1,4 @@
+import type { QualityModel } from './quality/quality-model';
 import type { TextCorpus } from './text-corpus';
 
 /** What a model route handler gets besides the request body. */
@@ -5,6 +6,7 @@ export interface ModelRequestContext {
   corpus: TextCorpus;
   seed: number;
   verdictPassRate: number;
+  quality: QualityModel;
   /** Hash of the raw request body. */
   requestHash: number;
   /** Unique per request (ids in responses), unlike the content, which depends on the body only. */

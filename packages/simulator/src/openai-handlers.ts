@@ -35,16 +35,22 @@ export function handleOpenaiChat(body: unknown, context: ModelRequestContext): M
   const inputTokens = countPromptTokens(texts, schemaText(request));
   const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
   const lastUserText = lastUserMessage(request.messages, texts);
+  const lastAnswer = request.messages.findLastIndex((message) => message.role === 'assistant');
+  const userText = texts
+    .filter((_, index) => index > lastAnswer && request.messages[index]!.role === 'user')
+    .join('\n\n');
 
   const answers = Array.from({ length: request.n ?? 1 }, (_, choiceIndex) => {
     const answer = writeAnswer({
       lastUserText,
+      userText,
       format,
       corpus: context.corpus,
       seed: context.seed,
       requestHash: context.requestHash,
       choiceIndex,
       verdictPassRate: context.verdictPassRate,
+      quality: context.quality,
     });
     const full = 'text' in answer ? answer.text : JSON.stringify(answer.value);
     const cut = maxTokens !== undefined && countTextTokens(full) > maxTokens;

@@ -137,8 +137,10 @@ describe('generateFromSchema', () => {
         .max(9),
     });
     const values = expectValid(schema, 30, PROFILES);
-    const user1Facts = ['turtle named Timothy', 'dance at the club', 'dog obedience school'];
-    const user2Facts = ['ultimate frisbee', 'I am a nurse', 'Autumn is my favorite season'];
+    // Facts are reworded, never pasted whole (a word goes into the middle of each): look for
+    // the parts a rewording keeps.
+    const user1Facts = ['turtle named Timothy', 'at the club', 'dog obedience school'];
+    const user2Facts = ['ultimate frisbee', 'nurse', 'Autumn is my'];
     let mentions = 0;
     for (const { turns } of values) {
       for (const [index, turn] of turns.entries())

@@ -1,4 +1,4 @@
-import { writeConversation } from './conversation-writer';
+import { type WrittenTurn, writeConversation } from './conversation-writer';
 import { sampleRegex } from './regex-sampler';
 import type { TextWriter } from './text-writer';
 
@@ -22,6 +22,11 @@ export interface SchemaGenerationOptions {
   writer: TextWriter;
   /** Probability of the favourable answer for verdict-like fields (`passed` true, `toxic` false). */
   verdictPassRate: number;
+  /**
+   * Writes the turns of a conversation between the prompt's two profiles within the schema's
+   * limits on the number of turns. @defaultValue writeConversation, 6–7 turns or the prompt's range
+   */
+  writeTurns?: (limits: { minimum: number; maximum: number }) => WrittenTurn[];
 }
 
 /**
@@ -289,21 +294,25 @@ class SchemaValueGenerator {
     const wanted = facts.turnRange ?? { minimum: 6, maximum: 7 };
     const low = Math.min(Math.max(wanted.minimum, minimum), maximum);
     const high = Math.max(low, Math.min(wanted.maximum, maximum));
-    const turns = writeConversation(
-      this.options.writer,
-      { user1: facts.user1Profile, user2: facts.user2Profile },
-      this.random.integer(low, high),
-    );
+    const turns =
+      this.options.writeTurns && facts.user1Profile.length > 0 && facts.user2Profile.length > 0
+        ? this.options.writeTurns({ minimum, maximum })
+        : writeConversation(
+            this.options.writer,
+            { user1: facts.user1Profile, user2: facts.user2Profile },
+            this.random.integer(low, high),
+          );
     if (type === 'string') {
       return turns.map((turn) =>
         fitString(`${turn.speaker === 'user1' ? 'User 1' : 'User 2'}: ${turn.text}`, itemSchema, this.random),
       );
     }
-    return turns.map((turn, index) => {
+    return turns.map((turn) => {
       const result: Record<string, unknown> = {};
       for (const [key, propertySchema] of Object.entries(properties)) {
         const propertyPath = `${schemaPath}/items/properties/${key}`;
-        if (key === speakerKey) result[key] = this.speakerValue(propertySchema, index % 2, propertyPath);
+        if (key === speakerKey)
+          result[key] = this.speakerValue(propertySchema, turn.speaker === 'user1' ? 0 : 1, propertyPath);
         else if (key === textKey) {
           const textSchema = this.resolve(propertySchema, propertyPath);
           result[key] =

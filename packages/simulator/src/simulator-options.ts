@@ -1,4 +1,4 @@
-import type { SimulatorFaults } from '@parley/core';
+import type { SimulatorBatch, SimulatorFaults, simulatorQualitySchema } from '@parley/core';
 import { fraction, simulatorConfigSchema, simulatorFaultsSchema } from '@parley/core';
 import { z } from 'zod';
 
@@ -22,8 +22,15 @@ export interface SimulatorOptions {
   textSource?: string;
   /** Probability of the favourable answer of verdict-like fields. @defaultValue 0.8 */
   verdictPassRate?: number;
+  /**
+   * Judges' accuracy per expert, the Generator's defect rates and how much clean examples lower
+   * them (README "The LLM simulator"). @defaultValue see simulatorQualitySchema
+   */
+  quality?: z.input<typeof simulatorQualitySchema>;
   /** How many distinct request bodies the fault injector remembers to count retries. @defaultValue 100000 */
   attemptMemory?: number;
+  /** Batch APIs: completion delay, partial errors, expiry. @defaultValue delay 0, no errors, no expiry */
+  batch?: Partial<SimulatorBatch>;
 }
 
 export const DEFAULT_SIMULATOR_OPTIONS = {

@@ -11,6 +11,7 @@ import {
 } from './account-faults';
 import { countAnthropicTokens, handleAnthropicMessages } from './anthropic-handlers';
 import { AttemptCounter } from './attempt-counter';
+import { SimulatorBatchApi } from './batch-api';
 import { hashBodyTwice } from './body-hashes';
 import type { ModelRequestContext, ModelResponse } from './model-request-context';
 import {
@@ -19,7 +20,10 @@ import {
   handleOpenaiModerations,
   listOpenaiModels,
 } from './openai-handlers';
+import { PromptCache } from './prompt-cache';
 import { type ProviderFlavour, ProviderHttpError, providerErrorBody } from './provider-errors';
+import type { PlantedRecord, PlantedSummary } from './quality/planted-log';
+import { QualityModel } from './quality/quality-model';
 import { RequestsPerMinuteLimiter } from './requests-per-minute-limiter';
 import { SchemaError } from './schema-value-generator';
 import { type SimulatorOptions, simulatorOptionsSchema } from './simulator-options';
@@ -37,6 +41,11 @@ export interface RunningSimulator {
   /** Counts of what was served and injected; the same object `GET /stats` returns. */
   stats(): SimulatorStats;
   resetStats(): void;
+  /**
+   * What the Generator planted into each conversation it wrote, by conversationKey, and the
+   * counts (also `GET /planted`). For measuring only: the judges never read it.
+   */
+  planted(): { summary: PlantedSummary; records: PlantedRecord[] };
   /** Stops listening and ends every open connection, hanging requests included. */
   close(): Promise<void>;
 }
@@ -101,7 +110,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const settings = parsed.data;
   const corpus = settings.textSource ? await loadTextCorpus(settings.textSource) : createBuiltInCorpus();
   const stats = new StatsRecorder();
+  const quality = new QualityModel(settings.quality);
   const attempts = new AttemptCounter(settings.attemptMemory);
+  const prefixCache = new PromptCache();
+  const batchApi = new SimulatorBatchApi({
+    context: { corpus, seed: settings.seed, verdictPassRate: settings.verdictPassRate, quality },
+    settings: settings.batch,
+    promptCache: prefixCache,
+  });
   const limiter = settings.requestsPerMinute
     ? new RequestsPerMinuteLimiter(settings.requestsPerMinute)
     : undefined;
@@ -319,6 +335,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         corpus,
         seed: settings.seed,
         verdictPassRate: settings.verdictPassRate,
+        quality,
         requestHash: low,
         requestId,
         now: Math.floor(now / 1000),
@@ -354,6 +371,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         outputTokens = shaped.outputTokens;
       }
     }
+    // Prompt-cache usage the way the vendors report it (streamed answers keep their own).
+    if (!result.events) answer = prefixCache.report(flavour, parsedBody, answer);
     stats.tokens(result.inputTokens, outputTokens);
     const events = result.events;
     const stall = !events && chance(DRAW.stallAfterHeaders) < faults.stallAfterHeaders;
@@ -412,6 +431,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       send(response, 200, stats.snapshot(), {}, false);
       return;
     }
+    if (method === 'GET' && (path === '/planted' || path === '/v1/planted')) {
+      send(response, 200, { summary: quality.planted.summary(), records: quality.planted.all() }, {}, false);
+      return;
+    }
     // OpenAI-compatible clients sometimes omit the /v1 prefix from their base URL.
     const modelPath = MODEL_ROUTES[path] ? path : MODEL_ROUTES[`/v1${path}`] ? `/v1${path}` : path;
     const routeKey = `${method} ${modelPath}`;
@@ -436,6 +459,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       }
     }
 
+    if (batchApi.serves(path)) {
+      batchApi.handle(request, response, path, `http://${request.headers.host ?? '127.0.0.1'}`);
+      return;
+    }
     const route = MODEL_ROUTES[modelPath];
     const isCountTokens = modelPath === '/v1/messages/count_tokens';
     if (!route && !isCountTokens) {
@@ -508,9 +535,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     openaiBaseURL: `${url}/v1`,
     anthropicBaseURL: url,
     stats: () => stats.snapshot(),
+    planted: () => ({ summary: quality.planted.summary(), records: quality.planted.all() }),
     resetStats: () => {
       stats.reset();
       attempts.clear();
+      prefixCache.clear();
+      batchApi.resetStats();
       limiter?.reset();
     },
     close: () => {

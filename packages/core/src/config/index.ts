@@ -9,4 +9,5 @@ export * from './model-config';
 export * from './personas-config';
 export * from './run-config';
 export * from './seed-config';
+export * from './simulator-batch-config';
 export * from './simulator-config';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fraction, nonNegativeInteger, positiveInteger } from './config-types';
+import { simulatorBatchSchema } from './simulator-batch-config';
 
 /** Fault rates are probabilities per request, drawn deterministically from the seed. */
 export const simulatorFaultsSchema = z.strictObject({
@@ -47,6 +48,70 @@ export const simulatorFaultsSchema = z.strictObject({
 });
 export type SimulatorFaults = z.infer<typeof simulatorFaultsSchema>;
 
+/**
+ * Kinds of defect the simulator's Generator writes on purpose (the Critic's DEFECT_KINDS: the
+ * simulator checks they stay the same list).
+ */
+export const SIMULATED_DEFECT_KINDS = [
+  'verbatim-copy',
+  'abuse',
+  'repeated-turns',
+  'truncated',
+  'swapped-personas',
+  'exchanged-personas',
+  'self-contradiction',
+  'shuffled',
+] as const;
+export type SimulatedDefectKind = (typeof SIMULATED_DEFECT_KINDS)[number];
+
+/** Per-kind base rate of the Generator's defects, before the examples' effect. */
+const DEFAULT_DEFECT_RATE = 0.1;
+
+/**
+ * How often each simulated judge answers as the text shows. The paper reports expert accuracies
+ * between 0.84 and 0.96; the per-expert values are picks within that range (README "The LLM
+ * simulator").
+ */
+export const simulatorAccuracySchema = z.strictObject({
+  /** Persona faithfulness filter. @defaultValue 0.88 */
+  faithfulness: fraction().default(0.88),
+  /** LLM toxicity filter. @defaultValue 0.96 */
+  toxicity: fraction().default(0.96),
+  /** Each pairwise FED comparison. @defaultValue 0.9 */
+  pairwise: fraction().default(0.9),
+  /** Each conversation's grades in a rubric call. @defaultValue 0.84 */
+  rubric: fraction().default(0.84),
+});
+
+/** What the simulator's judges and Generator do with the conversations they are shown or write. */
+export const simulatorQualitySchema = z.strictObject({
+  accuracy: simulatorAccuracySchema.default(simulatorAccuracySchema.parse({})),
+  /** Base probability per candidate of each defect kind. @defaultValue 0.1 each */
+  defectRates: z
+    .strictObject({
+      'verbatim-copy': fraction().default(DEFAULT_DEFECT_RATE),
+      abuse: fraction().default(DEFAULT_DEFECT_RATE),
+      'repeated-turns': fraction().default(DEFAULT_DEFECT_RATE),
+      truncated: fraction().default(DEFAULT_DEFECT_RATE),
+      'swapped-personas': fraction().default(DEFAULT_DEFECT_RATE),
+      'exchanged-personas': fraction().default(DEFAULT_DEFECT_RATE),
+      'self-contradiction': fraction().default(DEFAULT_DEFECT_RATE),
+      shuffled: fraction().default(DEFAULT_DEFECT_RATE),
+    } satisfies Record<SimulatedDefectKind, unknown>)
+    .default(
+      Object.fromEntries(SIMULATED_DEFECT_KINDS.map((kind) => [kind, DEFAULT_DEFECT_RATE])) as Record<
+        SimulatedDefectKind,
+        number
+      >,
+    ),
+  /**
+   * How much clean few-shot examples lower the defect rates: rate = base × (1 − exampleLearning ×
+   * share of the prompt's examples with no defect the judges see). @defaultValue 0.9
+   */
+  exampleLearning: fraction().default(0.9),
+});
+export type SimulatorQuality = z.infer<typeof simulatorQualitySchema>;
+
 /** The in-process LLM simulator that `parley run` starts for models with `provider: simulator`. */
 export const simulatorConfigSchema = z.strictObject({
   /** @defaultValue 1 */
@@ -60,7 +125,14 @@ export const simulatorConfigSchema = z.strictObject({
   faults: simulatorFaultsSchema.default(simulatorFaultsSchema.parse({})),
   /** Probability of the favourable answer of verdict-like fields (passed, faithful). @defaultValue 0.8 */
   verdictPassRate: fraction().default(0.8),
-  /** Seed file whose text the simulator draws on; defaults to the job's seed. */
+  /**
+   * Seed file whose text the simulator draws on; defaults to the built-in corpus (never the
+   * job's seed, whose human lines would end up in a simulated release).
+   */
   textSource: z.string().min(1).optional(),
+  /** Judges that read what they are shown and a Generator that writes defects on purpose. */
+  quality: simulatorQualitySchema.default(simulatorQualitySchema.parse({})),
+  /** The Batch APIs' completion delay, partial errors and expiry. */
+  batch: simulatorBatchSchema.default(simulatorBatchSchema.parse({})),
 });
 export type SimulatorConfig = z.infer<typeof simulatorConfigSchema>;
