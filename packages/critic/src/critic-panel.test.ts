@@ -30,8 +30,15 @@ function candidates(count: number): Conversation[] {
 
 type Request = TextRequest | ObjectRequest<unknown>;
 
+/** The trailing user messages (the pairwise vote sends its conversations and its question apart). */
 function lastPrompt(request: Request): string {
-  return request.messages.at(-1)?.content ?? '';
+  const trailing: string[] = [];
+  for (let index = request.messages.length - 1; index >= 0; index--) {
+    const message = request.messages[index]!;
+    if (message.role !== 'user') break;
+    trailing.unshift(message.content);
+  }
+  return trailing.join('\n\n');
 }
 
 /** The markers of the conversations a pairwise prompt shows, in the order shown. */

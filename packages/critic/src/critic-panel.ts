@@ -9,6 +9,7 @@ import {
   hashString,
   InputError,
   mapWithConcurrency,
+  runIndependentId,
   type TokenUsage,
   ZERO_USAGE,
 } from '@parley/core';
@@ -448,10 +449,15 @@ export class CriticPanel {
     return { policies: expert.policies, points, judgeScores, verdicts, usage: run.usage };
   }
 
-  /** Both orders, or one order drawn from the pair's ids so a retried job asks the same. */
+  /**
+   * Both orders, or one order drawn from the pair's ids without the run id (whose suffix is
+   * random), so a retried job and a re-run of the same job ask the same.
+   */
   private orders(policy: FedPolicy, finalists: Conversation[], a: number, b: number): Array<'ab' | 'ba'> {
     if (this.options.bothOrders) return ['ab', 'ba'];
-    return hashString(`${policy}|${finalists[a]!.id}|${finalists[b]!.id}`) & 1 ? ['ba'] : ['ab'];
+    const first = runIndependentId(finalists[a]!.id);
+    const second = runIndependentId(finalists[b]!.id);
+    return hashString(`${policy}|${first}|${second}`) & 1 ? ['ba'] : ['ab'];
   }
 
   private model(binding: string, expert: string): LanguageModel {

@@ -118,6 +118,8 @@ export function buildFaithfulnessPrompt(conversation: Conversation): ChatMessage
     messages.push({ role: 'user', content: faithfulnessQuestion(example.personas, example.conversation) });
     messages.push({ role: 'assistant', content: JSON.stringify(example.answer) });
   }
+  // Instructions and worked examples are the same in every call: the prompt cache's prefix.
+  messages[messages.length - 1] = { ...messages[messages.length - 1]!, cacheBreakpoint: true };
   messages.push({
     role: 'user',
     content: faithfulnessQuestion(formatPersonas(conversation), formatTurns(conversation.turns)),

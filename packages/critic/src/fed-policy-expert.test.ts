@@ -7,26 +7,37 @@ import {
 } from './fed-policy-expert';
 import { groundedConversation } from './test-fixtures';
 
+function userText(messages: ReturnType<typeof buildPairwisePrompt>): string {
+  return messages
+    .filter((message) => message.role === 'user')
+    .map((message) => message.content)
+    .join('\n\n');
+}
+
 describe('FED policy expert', () => {
   const first = groundedConversation('a', 'ALPHA');
   const second = groundedConversation('b', 'BETA');
 
   it('asks the policy question about conversation 1 and conversation 2, personas once', () => {
-    const [system, user] = buildPairwisePrompt({ policy: 'depth', first, second });
+    const [system, ...users] = buildPairwisePrompt({ policy: 'depth', first, second });
     expect(system?.content).toContain('The order in which the conversations are shown says nothing');
-    const text = user!.content;
+    // The conversations (shared by every policy) are the cached prefix; the policy question follows.
+    expect(users.map((message) => message.cacheBreakpoint ?? false)).toEqual([true, false]);
+    const depth = buildPairwisePrompt({ policy: 'likeability', first, second });
+    expect(depth[1]).toEqual(users[0]);
+    const text = users.map((message) => message.content).join('\n\n');
     expect(text.indexOf('ALPHA')).toBeLessThan(text.indexOf('BETA'));
     expect(text.match(/User 1's persona/g)).toHaveLength(1);
     expect(text).toMatch(
       /Which of conversation 1 and conversation 2 discusses its topics in more depth\? Why\?$/,
     );
-    const swapped = buildPairwisePrompt({ policy: 'depth', first: second, second: first })[1]!.content;
+    const swapped = userText(buildPairwisePrompt({ policy: 'depth', first: second, second: first }));
     expect(swapped.indexOf('BETA')).toBeLessThan(swapped.indexOf('ALPHA'));
   });
 
   it('shows each persona when the two conversations are not of the same pair', () => {
     const other = { ...second, user1Persona: ['I am a pilot.'] };
-    const text = buildPairwisePrompt({ policy: 'likeability', first, second: other })[1]!.content;
+    const text = userText(buildPairwisePrompt({ policy: 'likeability', first, second: other }));
     expect(text.match(/User 1's persona/g)).toHaveLength(2);
     expect(text).toContain('has speakers with more likeable personalities');
   });

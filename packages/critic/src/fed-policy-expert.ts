@@ -35,9 +35,15 @@ export function buildPairwisePrompt(input: PairwiseInput): ChatMessage[] {
     `${label}:\n${shared ? '' : `${formatPersonas(conversation)}\n\n`}${formatTurns(conversation.turns)}`;
   return [
     { role: 'system', content: INSTRUCTIONS },
+    // The two conversations are shown alike for every policy: the prompt cache's prefix.
     {
       role: 'user',
-      content: `${header}${show('Conversation 1', input.first)}\n\n${show('Conversation 2', input.second)}\n\nQuality (${input.policy}): ${definition}\n\nWhich of conversation 1 and conversation 2 ${question}? Why?`,
+      content: `${header}${show('Conversation 1', input.first)}\n\n${show('Conversation 2', input.second)}`,
+      cacheBreakpoint: true,
+    },
+    {
+      role: 'user',
+      content: `Quality (${input.policy}): ${definition}\n\nWhich of conversation 1 and conversation 2 ${question}? Why?`,
     },
   ];
 }

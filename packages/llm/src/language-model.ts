@@ -10,6 +10,12 @@ import type { z } from 'zod';
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
+  /**
+   * The prompt's long, byte-stable part (shared by many calls) ends with this message: Anthropic
+   * gets `cache_control` here, OpenAI a `prompt_cache_key` naming everything up to here. Only the
+   * last marked message counts.
+   */
+  cacheBreakpoint?: boolean;
 }
 
 /** Why generation stopped, normalised, with the vendor's own value beside it. */

@@ -8,7 +8,7 @@ import {
 import type { LanguageModel } from '@parley/llm';
 import { generatedConversationSchema, toConversation } from './generated-conversation';
 import { buildGeneratorPrompt } from './generator-prompt';
-import { pickExamples } from './pick-examples';
+import { exampleDrawKey, pickExamples } from './pick-examples';
 import { resolveTurnBounds } from './seed-turn-bounds';
 
 export interface GenerateCandidateInput {
@@ -27,7 +27,9 @@ export interface GenerateCandidateInput {
 /** One Generator call: one candidate conversation for one pair. */
 export async function generateCandidate(input: GenerateCandidateInput): Promise<GenerateResult> {
   const id = conversationId(input.runId, input.iteration, input.pair.id, input.candidate);
-  const examples = pickExamples(input.pool, input.pair, input.config.examplesPerPrompt, id);
+  // Keyed on the job's content and seed, not on `id`: the run id's suffix is random.
+  const drawKey = exampleDrawKey(input.randomSeed, input.iteration, input.pair.id, input.candidate);
+  const examples = pickExamples(input.pool, input.pair, input.config.examplesPerPrompt, drawKey);
   // A run's stored config always has its bounds (derived from the seed when it was created);
   // a config used outside a run (a benchmark, a test) takes them from the pool it is given.
   const bounds = resolveTurnBounds(input.config, () => input.pool);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { generateCandidate } from './generate-candidate';
 import { generatedConversationSchema } from './generated-conversation';
 import { buildGeneratorPrompt } from './generator-prompt';
-import { pickExamples } from './pick-examples';
+import { EXAMPLE_BLOCKS, exampleDrawKey, pickExamples } from './pick-examples';
 
 const pair: ProfilePair = {
   id: 'p1',
@@ -33,8 +33,13 @@ describe('buildGeneratorPrompt', () => {
       minTurnsPerSpeaker: 6,
       maxTurnsPerSpeaker: 7,
     });
-    expect(messages.map((message) => message.role)).toEqual(['system', 'user']);
-    const user = messages[1]!.content;
+    expect(messages.map((message) => message.role)).toEqual(['system', 'user', 'user']);
+    // The stable part (examples, instructions) is marked for prompt caching; the target comes last.
+    expect(messages.map((message) => message.cacheBreakpoint ?? false)).toEqual([false, true, false]);
+    const user = messages
+      .slice(1)
+      .map((message) => message.content)
+      .join('\n\n');
     expect(user.match(/User 1 Profile:/g)).toHaveLength(3);
     expect(user).toContain(
       'Example 2\nUser 1 Profile:\n- I bake bread.\nUser 2 Profile:\n- I sail on weekends.\nConversation:\nUser 1: Hello from e2\nUser 2: Hi there\n(The next day)',
@@ -46,6 +51,40 @@ describe('buildGeneratorPrompt', () => {
         .endsWith('User 2 Profile:\n- I run a dog obedience school.\n- I have a sweet tooth.\nConversation:'),
     ).toBe(true);
     expect(user).toContain('Do not copy the profile sentences verbatim');
+  });
+});
+
+describe('buildGeneratorPrompt prefix', () => {
+  it('is byte-identical for the same examples in any order and for any target pair', () => {
+    const other: ProfilePair = {
+      id: 'p2',
+      user1: { id: 'c', attributes: ['x'] },
+      user2: { id: 'd', attributes: ['y'] },
+    };
+    const first = buildGeneratorPrompt({ examples: [example('e1'), example('e2')], pair });
+    const second = buildGeneratorPrompt({ examples: [example('e2'), example('e1')], pair: other });
+    expect(second.slice(0, 2)).toEqual(first.slice(0, 2));
+    expect(second[2]).not.toEqual(first[2]);
+  });
+
+  it('is shared by the pairs of one block, and blocks draw different examples', () => {
+    const pool = Array.from({ length: 20 }, (_, index) => example(`e${index}`));
+    const ids = Array.from({ length: 400 }, (_, index) => `pair${index}`);
+    const byBlock = new Map<string, string[]>();
+    for (const id of ids) {
+      const key = exampleDrawKey(11, 1, id, 0);
+      byBlock.set(key, [...(byBlock.get(key) ?? []), id]);
+    }
+    expect(byBlock.size).toBe(EXAMPLE_BLOCKS);
+    const [blockKey, members] = [...byBlock.entries()].find(([, pairIds]) => pairIds.length >= 2)!;
+    const draws = members
+      .slice(0, 2)
+      .map((id) => pickExamples(pool, { ...pair, id }, 5, exampleDrawKey(11, 1, id, 0)));
+    expect(draws[0]!.map((e) => e.id)).toEqual(draws[1]!.map((e) => e.id));
+    const otherKey = [...byBlock.keys()].find((key) => key !== blockKey)!;
+    expect(pickExamples(pool, pair, 5, otherKey).map((e) => e.id)).not.toEqual(draws[0]!.map((e) => e.id));
+    // Candidates of one pair still draw apart.
+    expect(exampleDrawKey(11, 1, 'pair1', 0)).not.toBe(exampleDrawKey(11, 1, 'pair1', 1));
   });
 });
 

@@ -35,7 +35,9 @@ export function renderConversation(conversation: Conversation): string {
  * the run's turn bounds; reflect the profiles implicitly, never copy them). A pure function.
  */
 export function buildGeneratorPrompt(input: GeneratorPromptInput): ChatMessage[] {
-  const examples = input.examples.map((example, index) =>
+  // A fixed order (by id): prompts drawing the same examples share a byte-identical prefix.
+  const ordered = [...input.examples].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const examples = ordered.map((example, index) =>
     [
       `Example ${index + 1}`,
       renderProfile('User 1', example.user1Persona),
@@ -54,9 +56,12 @@ export function buildGeneratorPrompt(input: GeneratorPromptInput): ChatMessage[]
     renderProfile('User 1', input.pair.user1.attributes),
     renderProfile('User 2', input.pair.user2.attributes),
   ].join('\n');
+  // The long shared part first (preamble, examples, instructions), marked for the providers'
+  // prompt caches; the target profiles, different in every call, last.
   return [
     { role: 'system', content: PREAMBLE },
-    { role: 'user', content: `${examples.join('\n\n')}\n\n${instructions}\n\n${target}\nConversation:` },
+    { role: 'user', content: `${examples.join('\n\n')}\n\n${instructions}`, cacheBreakpoint: true },
+    { role: 'user', content: `${target}\nConversation:` },
   ];
 }
 

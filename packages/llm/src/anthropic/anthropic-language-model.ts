@@ -228,8 +228,14 @@ export function variationLine(seed: number): string {
 function appendVariation(body: MessageCreateParamsNonStreaming, seed: number): void {
   for (let index = body.messages.length - 1; index >= 0; index--) {
     const message = body.messages[index]!;
-    if (message.role !== 'user' || typeof message.content !== 'string') continue;
-    body.messages[index] = { ...message, content: `${message.content}\n\n${variationLine(seed)}` };
+    if (message.role !== 'user') continue;
+    const line = `\n\n${variationLine(seed)}`;
+    if (typeof message.content === 'string') {
+      body.messages[index] = { ...message, content: `${message.content}${line}` };
+      return;
+    }
+    // Blocks (a cache breakpoint inside): a block of its own, so the cached block stays byte-identical.
+    body.messages[index] = { ...message, content: [...message.content, { type: 'text', text: line }] };
     return;
   }
 }

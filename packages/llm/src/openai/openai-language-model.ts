@@ -21,6 +21,7 @@ import { mapOpenAIFinishReason } from './map-openai-finish-reason';
 import { createOpenAIClient } from './openai-client';
 import { mapOpenAIError } from './openai-error';
 import { openAIChatResponseSchema } from './openai-response-schemas';
+import { promptCacheKey } from './prompt-cache-key';
 
 export interface OpenAILanguageModelSettings {
   /**
@@ -154,6 +155,10 @@ export class OpenAILanguageModel implements LanguageModelAdapter {
     if (options.output) {
       body.response_format = responseFormatOf(options.output.schema, options.output.name);
     }
+    // Generic OpenAI-compatible servers may reject unknown fields; OpenAI and the simulator know it.
+    const cacheKey =
+      this.provider === 'openai-compatible' ? undefined : promptCacheKey(this.model, options.messages);
+    if (cacheKey !== undefined) body.prompt_cache_key = cacheKey;
     return { body, warnings };
   }
 
