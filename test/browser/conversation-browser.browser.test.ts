@@ -40,8 +40,8 @@ describe.skipIf(skipWithoutChromium())('the conversation browser in Chromium', (
     const folder = await mkdtemp(path.join(os.tmpdir(), 'parley-conversations-'));
     cleanups.push(() => rm(folder, { recursive: true, force: true }));
     const jobFile = path.join(folder, 'job.yaml');
-    // minGrounding 0.45 (default 0.06): the simulator's conversations touch 30–50% of their
-    // personas, so grounding rejects most candidates and lets some through.
+    // minGrounding 0.9 (default 0.06): the simulator's conversations touch most of their
+    // personas but rarely all, so grounding rejects many candidates and lets some through.
     await writeFile(
       jobFile,
       `name: conversations
@@ -53,7 +53,7 @@ candidatesPerPair: 2
 models:
   sim: { provider: simulator, model: parley-sim-1, price: { inputPerMillionTokens: 0.15, outputPerMillionTokens: 0.6 } }
 generator: { model: sim }
-critic: { model: sim, offline: { minGrounding: 0.45 } }
+critic: { model: sim, offline: { minGrounding: 0.9 } }
 concurrency: { generate: 2, critique: 2, chunkSize: 3 }
 simulator: { seed: 11, latencyMs: 0 }
 `,
@@ -143,7 +143,7 @@ simulator: { seed: 11, latencyMs: 0 }
       expect(entry.outcome).toBe('filtered');
       expect(entry.expert).toBe('grounding');
       expect(entry.rationale).toBe(rationaleOf.get(entry.id ?? undefined));
-      expect(entry.rationale).toMatch(/^grounding \d\.\d{3} < 0\.45/);
+      expect(entry.rationale).toMatch(/^grounding \d\.\d{3} < 0\.9/);
     }
     expect(new Set(shown.map((entry) => entry.id)).size).toBe(byGrounding.length);
     // Shown, not merely in the markup: no collapsed section hides the rationale.

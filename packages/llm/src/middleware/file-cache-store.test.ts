@@ -65,10 +65,13 @@ describe('FileCacheStore', () => {
 
   it('prunes the least recently used entries down to 90 % of the size bound', async () => {
     const dir = await freshFolder();
-    const store = new FileCacheStore({ dir, maxBytes: 10_000, maxAgeMs: 30 * DAY });
+    // Written through a store with room for all six, so no background prune (which a write
+    // starts once a tenth of the bound is written) removes any before the test ages them.
+    const writer = new FileCacheStore({ dir, maxBytes: 1_000_000, maxAgeMs: 30 * DAY });
     const digits = ['1', '2', '3', '4', '5', '6'];
-    for (const digit of digits) await store.write(key(digit), 'x'.repeat(2_000));
-    await store.settled();
+    for (const digit of digits) await writer.write(key(digit), 'x'.repeat(2_000));
+    await writer.settled();
+    const store = new FileCacheStore({ dir, maxBytes: 10_000, maxAgeMs: 30 * DAY });
     // Written in order a minute apart; entry 1 was read last, so it is the most recently used.
     const start = Date.now() - 3_600_000;
     for (const [index, digit] of digits.entries()) {
