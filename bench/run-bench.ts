@@ -50,6 +50,9 @@ interface ResultsFile {
 }
 
 async function main(): Promise<number> {
+  // Every call must reach the provider (the simulator): the response cache, on by default for
+  // users, would answer repeats and skew what is measured. Child processes inherit this.
+  process.env.PARLEY_CACHE = 'off';
   const options = parseArguments(process.argv.slice(2));
   const scenarios: Scenario[] = [
     efficiencyScenario,

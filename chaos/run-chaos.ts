@@ -17,6 +17,9 @@ const DEFAULT_LOGS_FOLDER = 'test-artifacts/chaos';
  * Exits 1 if any row has lost or duplicated pairs or a broken guarantee.
  */
 async function main(argv: string[]): Promise<number> {
+  // Every call must reach the provider (the simulator): the response cache, on by default for
+  // users, would answer repeats and skew what is measured. Child processes inherit this.
+  process.env.PARLEY_CACHE = 'off';
   const onlyIndex = argv.indexOf('--only');
   const only = onlyIndex >= 0 ? new Set((argv[onlyIndex + 1] ?? '').split(',')) : undefined;
   const scale = argv.includes('--quick') ? 'quick' : 'full';
