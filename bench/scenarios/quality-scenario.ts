@@ -28,8 +28,8 @@ const percent = (value: number) => (Number.isNaN(value) ? '–' : `${(value * 10
 /**
  * Scenario `quality`: does the Critic keep defective conversations out, and does the next
  * iteration get better? Every panel runs the same job (SPC test split, 3 iterations) against the
- * content-aware simulator with its default settings (the paper's accuracy range, README "The LLM
- * simulator"); candidates are labelled with the simulator's record of what it planted (measuring
+ * content-aware simulator with its default settings (the paper's accuracy range,
+ * docs/simulator.md); candidates are labelled with the simulator's record of what it planted (measuring
  * only: the judges read the text). Then the offline experts on the SPC test split with planted
  * defects (`parley critic score`'s measurement).
  */

@@ -99,7 +99,7 @@ const DEFAULTS = {
 };
 
 /**
- * The Critic (the paper's stage 4; README "The Critic"): a cascade of filters per candidate, then a vote among the
+ * The Critic (the paper's stage 4; docs/critic.md): a cascade of filters per candidate, then a vote among the
  * survivors of a pair. `filter` and `select` are separate so a worker can critique candidates
  * in separate jobs and select afterwards. Bad model output never throws: it becomes a verdict
  * with its raw output; transport, budget and abort errors do throw, for the job to retry.

@@ -11,7 +11,7 @@ export interface SeedLocation {
 
 /**
  * Oddities that a reader keeps (they are real data) but counts, so that a seed set can be
- * judged before a run. See the package README for what each one means in each format.
+ * judged before a run. docs/seed-data.md says what each one means in each format.
  */
 export const QUIRK_KINDS = [
   /** A blank line inside an SPC conversation cell; dropped. */

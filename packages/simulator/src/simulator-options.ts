@@ -24,7 +24,7 @@ export interface SimulatorOptions {
   verdictPassRate?: number;
   /**
    * Judges' accuracy per expert, the Generator's defect rates and how much clean examples lower
-   * them (README "The LLM simulator"). @defaultValue see simulatorQualitySchema
+   * them (docs/simulator.md). @defaultValue see simulatorQualitySchema
    */
   quality?: z.input<typeof simulatorQualitySchema>;
   /** How many distinct request bodies the fault injector remembers to count retries. @defaultValue 100000 */

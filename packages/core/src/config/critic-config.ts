@@ -28,7 +28,7 @@ export const offlineExpertsConfigSchema = z.strictObject({
     .default(3),
 });
 
-/** The Critic panel (the paper's stage 4; README "The Critic"). Expert models are names from `models:`. */
+/** The Critic panel (the paper's stage 4; docs/critic.md). Expert models are names from `models:`. */
 export const criticConfigSchema = z.strictObject({
   /** pairwise: the paper's FED pairwise vote; rubric: one batched scoring call per pair. @defaultValue 'pairwise' */
   mode: z.enum(['pairwise', 'rubric'], { error: 'expected pairwise or rubric' }).default('pairwise'),

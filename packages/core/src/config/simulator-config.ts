@@ -69,8 +69,7 @@ const DEFAULT_DEFECT_RATE = 0.1;
 
 /**
  * How often each simulated judge answers as the text shows. The paper reports expert accuracies
- * between 0.84 and 0.96; the per-expert values are picks within that range (README "The LLM
- * simulator").
+ * between 0.84 and 0.96; the per-expert values are picks within that range (docs/simulator.md).
  */
 export const simulatorAccuracySchema = z.strictObject({
   /** Persona faithfulness filter. @defaultValue 0.88 */

@@ -8,7 +8,7 @@ import {
 } from '@parley/core';
 import { readSeed } from '@parley/dataset';
 
-/** Turn bounds derived from a seed, with the figures they came from (for logs and the README). */
+/** Turn bounds derived from a seed, with the figures they came from (for logs and docs/critic.md). */
 export interface SeedTurnBounds extends TurnBounds {
   /** Speakers counted: two per conversation that has turns. */
   speakers: number;

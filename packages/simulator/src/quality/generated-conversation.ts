@@ -20,7 +20,7 @@ export interface TurnLimits {
 /**
  * The Generator's answer to a conversation prompt (`prompt`: its user messages; the target
  * profiles are the writer's facts), as a model that learns from its examples would write it
- * (README "The LLM simulator"):
+ * (docs/simulator.md):
  * - length: each speaker speaks about as often as in one of the prompt's examples (±1), within
  *   the prompt's "each of them speaking between X and Y times" and the schema's limits;
  * - defects: each kind of SIMULATED_DEFECT_KINDS with probability

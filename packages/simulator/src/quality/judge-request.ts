@@ -2,7 +2,7 @@ import type { JsonSchema } from '../schema-value-generator';
 
 /**
  * Which of the Critic's experts a structured request comes from, recognised by the answer it
- * asks for (the Critic's output schemas, README "The Critic"): `faithful` + `contradictions`
+ * asks for (the Critic's output schemas, docs/critic.md): `faithful` + `contradictions`
  * (faithfulness), `toxic` + `categories` (toxicity), `preferred` "1"/"2"/"tie" (a pairwise FED
  * comparison), `conversations[].scores` (the rubric, with its policies). Anything else is not a
  * judge the simulator reads for.

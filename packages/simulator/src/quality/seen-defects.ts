@@ -27,7 +27,7 @@ export const SEEN_DEFECTS = [
 ] as const;
 export type SeenDefect = (typeof SEEN_DEFECTS)[number];
 
-/** The same thresholds as the Critic's offline experts' defaults (README "The Critic"). */
+/** The same thresholds as the Critic's offline experts' defaults (docs/critic.md). */
 const MAX_COPIED_PER_SPEAKER = 3;
 const MIN_DISTINCT_2 = 0.5;
 const MAX_REPEATED_TURNS = 3;
