@@ -11,7 +11,6 @@ interface DashboardCommandOptions extends PostedJobFlags {
   allowActions?: boolean;
 }
 
-
 /** `parley dashboard`: Bull Board, the iteration dashboard, the JSON API and /metrics on their own. */
 export function registerDashboardCommand(program: Command): void {
   const command = program

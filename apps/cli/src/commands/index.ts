@@ -3,6 +3,7 @@ import { registerConfigCommands } from './config-command';
 import { registerCriticCommands } from './critic-command';
 import { registerCritiqueCommand } from './critique-command';
 import { registerDashboardCommand } from './dashboard-command';
+import { registerEstimateCommand } from './estimate-command';
 import { registerEvalCommand } from './eval-command';
 import { registerHealthCommand } from './health-command';
 import { registerReleaseCommands } from './release-command';
@@ -16,6 +17,7 @@ import { registerWorkerCommand } from './worker-command';
 /** Every `parley` sub-command, one file each. */
 export function registerCommands(program: Command): void {
   registerRunCommand(program);
+  registerEstimateCommand(program);
   registerRunStatusCommands(program);
   registerWorkerCommand(program);
   registerSchedulerCommand(program);

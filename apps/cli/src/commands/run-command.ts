@@ -7,10 +7,12 @@ import { serveAfterRun } from '../embedded/serve-after-run';
 import { parsePort } from '../options/number-options';
 import { runOutcomeLine, runSucceeded } from '../output/run-outcome';
 import { runSummary } from '../output/run-summary';
+import { printEstimate } from './estimate-command';
 
 interface RunOptions {
   runId?: string;
   detach?: boolean;
+  dryRun?: boolean;
   progress: boolean;
   json?: boolean;
   /** `true` without a port. */
@@ -25,6 +27,10 @@ export function registerRunCommand(program: Command): void {
     .description('Run a job: embedded (Redis, simulator, scheduler and workers in this process) or --detach')
     .option('--run-id <id>', 'run id (default: <name>-<timestamp>-<random>)')
     .option('--detach', 'create the run for `parley scheduler` and `parley worker` processes and return')
+    .option(
+      '--dry-run',
+      'print what `parley estimate` prints and exit: nothing is created, no provider is called',
+    )
     .option('--no-progress', 'no progress output')
     .option('--json', 'print the final run record and counters as JSON')
     .option(
@@ -33,6 +39,10 @@ export function registerRunCommand(program: Command): void {
       parsePort,
     )
     .action(async (job: string, options: RunOptions) => {
+      if (options.dryRun) {
+        await printEstimate(job, { json: options.json });
+        return;
+      }
       if (options.detach) {
         await detach(job, options);
         return;

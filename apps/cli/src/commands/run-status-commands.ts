@@ -11,10 +11,11 @@ import {
 import { IterationTokenReader, type RunView, RunViews } from '@parley/scheduler';
 import type { Command } from 'commander';
 import { parsePositiveInteger } from '../options/number-options';
+import { projectRunCost } from '../output/cost-projection';
 import { fittedTable, SUMMARY_COLUMNS } from '../output/fitted-table';
 import { expertPassTable, iterationTable } from '../output/iteration-table';
 import { LiveBlock } from '../output/live-block';
-import { paceLine } from '../output/progress-lines';
+import { paceLine, projectedCost } from '../output/progress-lines';
 import { failuresLine, oneLine, pairTotalsLine, runOutcomeLine, runSucceeded } from '../output/run-outcome';
 import { formatDollars, formatElapsed } from '../output/terminal-units';
 import { callsLine, tokensLine } from '../output/usage-lines';
@@ -83,13 +84,22 @@ export function registerRunStatusCommands(program: Command): void {
           process.stdout.write('no runs\n');
           return;
         }
-        const rows = runs.map(({ run, progress, acceptanceRate, costUsd }) => [
+        const rows = runs.map(({ run, terminal, progress, acceptanceRate, costUsd }) => [
           run.id,
           run.status,
           `${run.iteration}/${run.iterations}`,
           `${progress.pairsDone}/${progress.pairsPlanned}`,
           acceptanceRate === null ? '-' : `${(100 * acceptanceRate).toFixed(1)}%`,
-          formatDollars(costUsd),
+          costCell(
+            costUsd,
+            projectRunCost({
+              spentUsd: costUsd,
+              pairsSettled: progress.pairsDone,
+              pairsPlanned: progress.pairsPlanned,
+              finished: terminal,
+            }),
+            terminal,
+          ),
           formatElapsed(progress.elapsedMs),
           `${new Date(run.createdAt).toISOString().slice(0, 19)}Z`,
           run.runFolder,
@@ -161,12 +171,28 @@ export function describeRunView(
   const experts = expertPassTable(iterations, critic);
   return [
     describeRun(view.run, iterations),
-    ...(view.terminal ? [] : [paceLine(view)]),
+    ...(view.terminal ? [] : [paceLine(view), costProjectionLine(view)]),
     tokensLine(view.usage.total),
     callsLine(view.usage.total),
     iterationTable(iterations),
     ...(experts ? [experts] : []),
   ].join('\n');
+}
+
+/** `$0.0123`, and for a run still going `$0.0123 → ~$0.0182` (its projected final cost). */
+function costCell(spent: number, projected: number | null, terminal: boolean): string {
+  return terminal || projected === null
+    ? formatDollars(spent)
+    : `${formatDollars(spent)} → ~${formatDollars(projected)}`;
+}
+
+/** `cost so far $0.0123, projected $0.0182 (from 27 of 40 pairs settled)`, or why there is no projection yet. */
+export function costProjectionLine(view: RunView): string {
+  const projected = projectedCost(view);
+  const spent = `cost so far ${formatDollars(view.budget.costUsd)}`;
+  return projected === null
+    ? `${spent}, projected when the first pair settles`
+    : `${spent}, projected ${formatDollars(projected)} (from ${view.progress.pairsDone} of ${view.progress.pairsPlanned} pairs settled)`;
 }
 
 /** A user error (exit 2, one line): the id names no run in this Redis and namespace. */

@@ -72,7 +72,7 @@ describe('progress lines', () => {
     expect(progressBlock(view())).toEqual([
       'iteration 1/2 [████████████████████████] 20/20 pairs · accepted 18 · rejected 2 · failed 0',
       'iteration 2/2 [████████░░░░░░░░░░░░░░░░] 7/20 pairs · accepted 6 · rejected 0 · failed 1',
-      'running (iteration 2/2) · 27/40 pairs · 14.2 pairs/min · ETA 55s · $0.0123 · elapsed 1m 54s',
+      'running (iteration 2/2) · 27/40 pairs · 14.2 pairs/min · ETA 55s · $0.0123 → ~$0.0182 · elapsed 1m 54s',
     ]);
   });
 
@@ -106,7 +106,7 @@ describe('progress lines', () => {
 
   it('say the same on one line where there is no terminal', () => {
     expect(plainProgressLine(view())).toBe(
-      'demo-1: running (iteration 2/2) · 27/40 pairs · 14.2 pairs/min · ETA 55s · $0.0123 · elapsed 1m 54s · iteration 1: 20/20 (accepted 18, rejected 2, failed 0) · iteration 2: 7/20 (accepted 6, rejected 0, failed 1)',
+      'demo-1: running (iteration 2/2) · 27/40 pairs · 14.2 pairs/min · ETA 55s · $0.0123 → ~$0.0182 · elapsed 1m 54s · iteration 1: 20/20 (accepted 18, rejected 2, failed 0) · iteration 2: 7/20 (accepted 6, rejected 0, failed 1)',
     );
   });
 });

@@ -1,4 +1,5 @@
 import type { IterationView, RunView } from '@parley/scheduler';
+import { projectRunCost } from './cost-projection';
 import { formatDollars, formatElapsed, formatEta, formatPairRate, shorten } from './terminal-units';
 import { problemCounts } from './usage-lines';
 
@@ -21,7 +22,7 @@ export function iterationBarLine(iteration: IterationView, iterations: number): 
   return `iteration ${iteration.iteration}/${iterations} [${bar}] ${iteration.done}/${iteration.planned} pairs · accepted ${iteration.accepted} · rejected ${iteration.rejected} · failed ${iteration.failed}`;
 }
 
-/** `running (iteration 2/2) · 27/40 pairs · 14.2 pairs/min · ETA 55s · $0.0123 · elapsed 1m 54s`. */
+/** `running (iteration 2/2) · 27/40 pairs · 14.2 pairs/min · ETA 55s · $0.0123 → ~$0.0182 · elapsed 1m 54s`. */
 export function paceLine(view: RunView): string {
   const { run, progress } = view;
   const where = view.terminal || !run.phase ? '' : ` (${phaseText(run)})`;
@@ -30,9 +31,26 @@ export function paceLine(view: RunView): string {
     `${progress.pairsDone}/${progress.pairsPlanned} pairs`,
     formatPairRate(progress.pairsPerMinute),
     view.terminal ? 'done' : formatEta(progress.eta),
-    formatDollars(view.budget.costUsd),
+    `${formatDollars(view.budget.costUsd)}${view.terminal ? '' : projectionText(view)}`,
     `elapsed ${formatElapsed(progress.elapsedMs)}`,
   ].join(' · ');
+}
+
+/** ` → ~$0.2894`: the dollars the run is projected to have spent when it ends (projectRunCost). */
+function projectionText(view: RunView): string {
+  const projected = projectedCost(view);
+  return projected === null ? '' : ` → ~${formatDollars(projected)}`;
+}
+
+/** The run's projected final cost, from its spend so far and its settled and planned pairs. */
+export function projectedCost(view: RunView): number | null {
+  return projectRunCost({
+    spentUsd: view.budget.costUsd,
+    spentByStage: view.usage.byStage,
+    pairsSettled: view.progress.pairsDone,
+    pairsPlanned: view.progress.pairsPlanned,
+    finished: view.terminal,
+  });
 }
 
 /** `iteration 2/2` in the loop; the phase's name (prepare, evaluation, release) between. */
