@@ -1,15 +1,19 @@
 // Measures writeRelease and verifyRelease on a synthetic run (no data file is committed):
-//   npx tsx apps/scheduler/src/release/benchmark-release.ts [conversations=20000] [iterations=3]
+//   npx tsx bench/release-benchmark.ts [conversations=20000] [iterations=3]
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { syntheticConfig, syntheticReleaseInput, writeSyntheticWorkFiles } from './synthetic-run';
-import { verifyRelease } from './verify-release';
-import { writeRelease } from './write-release';
+import { verifyRelease } from '../apps/scheduler/src/release/verify-release';
+import { writeRelease } from '../apps/scheduler/src/release/write-release';
+import {
+  syntheticConfig,
+  syntheticReleaseInput,
+  writeSyntheticWorkFiles,
+} from '../test/support/synthetic-run';
 
 const conversations = Number(process.argv[2] ?? 20_000);
 const iterations = Number(process.argv[3] ?? 3);
-// Seven pairs in ten are accepted in a synthetic run (see synthetic-run.ts).
+// Seven pairs in ten are accepted in a synthetic run (see test/support/synthetic-run.ts).
 const pairsPerIteration = Math.ceil(conversations / iterations / 0.7);
 const runFolder = await mkdtemp(path.join(tmpdir(), 'parley-release-benchmark-'));
 try {

@@ -8,9 +8,9 @@ import {
   type Turn,
   validateRunConfig,
 } from '@parley/core';
-import { RunFolder } from '../run-folder';
-import type { IterationFacts, ReleaseInput } from './release-input';
-import { addUsageEntry, emptyUsageSummary } from './usage-summary';
+import type { IterationFacts, ReleaseInput } from '../../apps/scheduler/src/release/release-input';
+import { addUsageEntry, emptyUsageSummary } from '../../apps/scheduler/src/release/usage-summary';
+import { RunFolder } from '../../apps/scheduler/src/run-folder';
 
 /**
  * Builds a run's work files the way the scheduler appends them (in the run's work folder, see

@@ -8,7 +8,7 @@ import {
   syntheticConfig,
   syntheticReleaseInput,
   writeSyntheticWorkFiles,
-} from '../../../scheduler/src/release/synthetic-run';
+} from '../../../../test/support/synthetic-run';
 import { main } from '../main';
 
 const RUN = 'cli-release';

@@ -3,9 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { InputError } from '@parley/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  syntheticConfig,
+  syntheticReleaseInput,
+  writeSyntheticWorkFiles,
+} from '../../../../test/support/synthetic-run';
 import { digestFile } from './file-digest';
 import { type ReleaseManifest, readReleaseManifest } from './release-manifest';
-import { syntheticConfig, syntheticReleaseInput, writeSyntheticWorkFiles } from './synthetic-run';
 import { verifyRelease } from './verify-release';
 import { writeRelease } from './write-release';
 

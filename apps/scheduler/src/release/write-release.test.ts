@@ -4,9 +4,13 @@ import path from 'node:path';
 import { type AcceptedConversation, acceptedConversationSchema, InputError } from '@parley/core';
 import { readSeed } from '@parley/dataset';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  syntheticConfig,
+  syntheticReleaseInput,
+  writeSyntheticWorkFiles,
+} from '../../../../test/support/synthetic-run';
 import { RunFolder } from '../run-folder';
 import { readReleaseManifest } from './release-manifest';
-import { syntheticConfig, syntheticReleaseInput, writeSyntheticWorkFiles } from './synthetic-run';
 import { verifyRelease } from './verify-release';
 import { writeRelease } from './write-release';
 
