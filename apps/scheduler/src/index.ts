@@ -1,6 +1,7 @@
 export * from './create-run';
 export * from './http';
 export * from './iteration-evaluator';
+export * from './iteration-plan';
 export * from './job-paths';
 export * from './output-folder-check';
 export * from './prepare-run';
@@ -10,3 +11,4 @@ export * from './run-driver';
 export * from './run-folder';
 export * from './run-id';
 export * from './scheduler';
+export * from './seed-example-pool';

@@ -1,5 +1,5 @@
 import { access, mkdir } from 'node:fs/promises';
-import { type Conversation, createRedisConnection, type RunConfig, type RunRecord } from '@parley/core';
+import { createRedisConnection, type RunConfig, type RunRecord } from '@parley/core';
 import { readSeed, type SeedRecord, writeFileAtomic } from '@parley/dataset';
 import {
   collectSeedAttributes,
@@ -12,15 +12,7 @@ import type { Logger } from 'pino';
 import { createBullmqChunkRunner } from './bullmq-chunk-runner';
 import { type PreparedRun, readPairs } from './run-driver';
 import type { RunFolder } from './run-folder';
-
-/** Quirks that make a seed conversation a poor few-shot example (the Generator would copy them). */
-const UNFIT_FOR_EXAMPLES = new Set([
-  'placeholder',
-  'unprefixed-line',
-  'empty-conversation',
-  'stage-direction',
-  'missing-persona',
-]);
+import { examplesFitFromSeed, seedExamplePool } from './seed-example-pool';
 
 export interface PrepareRunOptions {
   prefix: string;
@@ -44,18 +36,12 @@ export function createRunPreparer(options: PrepareRunOptions) {
     });
     for await (const record of reader) records.push(record);
     const conversations = records.map((record) => record.conversation);
-    const seedPool = records
-      .filter(
-        (record) =>
-          record.conversation.turns.length > 0 &&
-          !record.quirks.some((quirk) => UNFIT_FOR_EXAMPLES.has(quirk.kind)),
-      )
-      .map((record) => record.conversation);
+    const seedPool = examplesFitFromSeed(records);
 
     if (await exists(folder.pairs)) {
       const pairs = await readPairs(folder.pairs);
       warnIfPairsRunShort(pairs.length, config, run.id, options.logger);
-      return { pairs, seedPool: pick(seedPool, config) };
+      return { pairs, seedPool: seedExamplePool(seedPool, config) };
     }
     await mkdir(folder.workFolder, { recursive: true });
 
@@ -78,7 +64,7 @@ export function createRunPreparer(options: PrepareRunOptions) {
         attributes.map((text, index) => ({ id: `seed-${index + 1}`, text, source: 'seed' })),
       );
       await writeJsonlAtomic(folder.pairs, pairs);
-      return { pairs, seedPool: pick(seedPool, config) };
+      return { pairs, seedPool: seedExamplePool(seedPool, config) };
     }
 
     const redis = createRedisConnection({ url: options.redisUrl });
@@ -116,7 +102,7 @@ export function createRunPreparer(options: PrepareRunOptions) {
       const { timingsMs: _timings, chunks: _chunks, ...stats } = result.stats;
       await writeStageStatistics(folder, { mode: 'expand', ...stats });
       warnIfPairsRunShort(result.pairs.length, config, run.id, options.logger);
-      return { pairs: result.pairs, seedPool: pick(seedPool, config) };
+      return { pairs: result.pairs, seedPool: seedExamplePool(seedPool, config) };
     } finally {
       await runner.close();
       redis.disconnect();
@@ -145,14 +131,6 @@ function warnIfPairsRunShort(unique: number, config: RunConfig, runId: string, l
 /** What stages 1–3 (or the seed-pairs mode) did, for the release's provenance. */
 function writeStageStatistics(folder: RunFolder, statistics: Record<string, unknown>): Promise<void> {
   return writeFileAtomic(folder.stageStatistics, `${JSON.stringify(statistics, null, 2)}\n`);
-}
-
-/** The seed pool: a deterministic spread over the seed, up to the pool size. */
-function pick(pool: Conversation[], config: RunConfig): Conversation[] {
-  const size = config.examplePool.size;
-  if (pool.length <= size) return pool;
-  const step = pool.length / size;
-  return Array.from({ length: size }, (_, index) => pool[Math.floor(index * step)]!);
 }
 
 function writeJsonlAtomic(file: string, records: readonly unknown[]): Promise<void> {

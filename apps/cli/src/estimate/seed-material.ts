@@ -1,15 +1,7 @@
 import { ConfigError, type Conversation, type ProfilePair, type RunConfig } from '@parley/core';
 import { readSeed } from '@parley/dataset';
 import { seedPairsFromConversations, withSeedTurnBounds } from '@parley/generator';
-
-/** Seed quirks that keep a conversation out of the first few-shot pool (as the run's preparer does). */
-const UNFIT_FOR_EXAMPLES = new Set([
-  'placeholder',
-  'unprefixed-line',
-  'empty-conversation',
-  'stage-direction',
-  'missing-persona',
-]);
+import { examplesFitFromSeed, planIteration, seedExamplePool } from '@parley/scheduler';
 
 /** What the estimate renders prompts from: the seed as the run will use it. */
 export interface SeedMaterial {
@@ -41,17 +33,7 @@ export async function readSeedMaterial(config: RunConfig): Promise<SeedMaterial>
       { path: 'seed.path', message: `${config.seed.path} holds no usable conversation` },
     ]);
   }
-  const fit = records
-    .filter(
-      (record) =>
-        record.conversation.turns.length > 0 &&
-        !record.quirks.some((quirk) => UNFIT_FOR_EXAMPLES.has(quirk.kind)),
-    )
-    .map((record) => record.conversation);
-  const size = config.examplePool.size;
-  const step = fit.length / size;
-  const pool =
-    fit.length <= size ? fit : Array.from({ length: size }, (_, index) => fit[Math.floor(index * step)]!);
+  const pool = seedExamplePool(examplesFitFromSeed(records), config);
   // One pair per conversation with both personas, in seed order: zip them back together.
   const withPersonas = conversations.filter(
     (conversation) => hasPersona(conversation.user1Persona) && hasPersona(conversation.user2Persona),
@@ -65,17 +47,17 @@ export async function readSeedMaterial(config: RunConfig): Promise<SeedMaterial>
   };
 }
 
-/** The pairs of iteration 1, as the scheduler plans them: in order, wrapping, repeats suffixed `-rN`. */
+/** The pairs of iteration 1, as the scheduler plans them (planIteration), each with its item. */
 export function firstIterationPairs<T extends { pair: ProfilePair }>(
   pairs: readonly T[],
   count: number,
 ): T[] {
-  if (pairs.length === 0) return [];
-  return Array.from({ length: count }, (_, offset) => {
-    const item = pairs[offset % pairs.length]!;
-    const round = Math.floor(offset / pairs.length);
-    return round === 0 ? item : { ...item, pair: { ...item.pair, id: `${item.pair.id}-r${round}` } };
-  });
+  const planned = planIteration(
+    pairs.map((item) => item.pair),
+    1,
+    count,
+  );
+  return planned.map((pair, offset) => ({ ...pairs[offset % pairs.length]!, pair }));
 }
 
 function hasPersona(attributes: readonly string[]): boolean {
