@@ -4,11 +4,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createRedisConnection, keyPrefix, QUEUE_NAMES, RunStore } from '@parley/core';
-import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
+import { holdRunAfterFirstSettledPair } from '../support/hold-run';
 import { PARLEY_BIN, REPO_ROOT, waitFor } from '../support/parley-processes';
 import { deleteNamespace } from '../support/redis-namespace';
+import { spawnedRunEnvironment } from '../support/run-environment';
 import { testNamespace } from '../support/test-jobs';
 
 // `parley run JOB` in a real terminal (a tmux pane), recorded as a user would see it: progress
@@ -100,7 +100,14 @@ simulator:
 
     const tmux = new Tmux(120, 60);
     cleanups.push(() => tmux.kill());
-    const environment = `env PARLEY_NAMESPACE=${quote(namespace)} PARLEY_SIMULATOR_URL= PARLEY_LOG_FORMAT= PARLEY_LOG_LEVEL=warn`;
+    const overrides = {
+      ...spawnedRunEnvironment(namespace),
+      PARLEY_LOG_FORMAT: '',
+      PARLEY_LOG_LEVEL: 'warn',
+    };
+    const environment = `env ${Object.entries(overrides)
+      .map(([name, value]) => `${name}=${quote(value)}`)
+      .join(' ')}`;
     const parley = (args: string) =>
       // The window outlives the command, so that what it printed last can be read.
       `${environment} ${quote(process.execPath)} ${quote(PARLEY_BIN)} ${args}; echo "parley exited with $?"; sleep 600`;
@@ -124,15 +131,10 @@ simulator:
 
     // Hold the run mid-way (as an operator pausing the generate queue), so that the screen is
     // recorded with pairs settled and more to come, however fast this machine is.
-    const redis = createRedisConnection();
-    cleanups.push(async () => redis.disconnect());
-    const prefix = keyPrefix(namespace);
-    const store = new RunStore(redis, prefix);
-    const generate = new Queue(QUEUE_NAMES.generate, { connection: redis, prefix });
-    cleanups.push(() => generate.close());
-    await waitFor('a settled pair', async () => (await store.settledCount(runId, 1)) > 0, 30_000, 50);
-    await generate.pause();
-    const paceLine = /· \d+(\.\d+)? pairs\/min · ETA ~?\d+[smh]( \d+[sm])? · \$\d+\.\d{4} · elapsed \d+/;
+    const held = await holdRunAfterFirstSettledPair(namespace, runId);
+    cleanups.push(() => held.close());
+    const paceLine =
+      /· \d+(\.\d+)? pairs\/min · ETA ~?\d+[smh]( \d+[sm])? · \$\d+\.\d{4}( → ~\$\d+\.\d{4})? · elapsed \d+/;
     const midRun = await waitFor(
       'a progress line with pace, ETA and cost',
       async () => {
@@ -157,7 +159,7 @@ simulator:
     const following = await tmux.capture('status');
     expect(following.filter((line) => line.startsWith(`run ${runId}: running`))).toHaveLength(1);
     expect(following.find((line) => line.startsWith('running (iteration'))).toMatch(paceLine);
-    await generate.resume();
+    await held.resume();
 
     const final = await waitFor(
       'the run to end',
