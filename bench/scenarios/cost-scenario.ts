@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { ModelPrice, RunConfigInput } from '@parley/core';
 import { costOf, type UsageTotals } from '@parley/llm';
-import { type EnvironmentUsage, startBenchEnvironment } from '../support/bench-environment';
+import { withBenchEnvironment } from '../support/bench-environment';
 import { type CriticVariant, writeBenchJob } from '../support/bench-job';
 import { atMost, fixed, type Scenario, scenarioTiming, type TableRow } from '../support/scenario';
 
@@ -64,58 +64,53 @@ export const costScenario: Scenario = {
   async run(context) {
     const startedAt = new Date();
     const pairs = context.quick ? 60 : 500;
-    const environment = await startBenchEnvironment({
-      latencyMs: 0,
-      workers: 2,
-      concurrency: 32,
-      folder: context.folder,
-    });
-    const results: PanelResult[] = [];
-    let usage: EnvironmentUsage | undefined;
-    try {
-      for (const { variant } of PANELS) {
-        const jobFile = await writeBenchJob({
-          name: `cost-${variant}`,
-          folder: context.folder,
-          pairs,
-          critic: variant,
-          concurrency: 32,
-        });
-        await ownModel(jobFile, `parley-sim-cost-${variant}`);
-        context.log(`cost: ${pairs} pairs with the ${variant} panel`);
-        const run = await environment.cluster.runJob(jobFile);
-        if (run.status !== 'completed') throw new Error(`run ${run.runId} ended ${run.status}`);
-        const total = run.usage.total;
-        const panelUsage = {
-          calls: total.calls,
-          inputTokens: total.inputTokens,
-          outputTokens: total.outputTokens,
-          cacheReadInputTokens: total.cacheReadInputTokens,
-          cacheWriteInputTokens: total.cacheWriteInputTokens,
-        };
-        const perThousand = (mode: Mode) => (costInMode(panelUsage, mode) / Math.max(1, run.accepted)) * 1000;
-        results.push({
-          variant,
-          pairs,
-          accepted: run.accepted,
-          usage: panelUsage,
-          cachedInputShare: panelUsage.cacheReadInputTokens / Math.max(1, panelUsage.inputTokens),
-          byStage: Object.fromEntries(
-            Object.entries(run.usage.byStage).map(([stage, totals]) => [
-              stage,
-              { inputTokens: totals.inputTokens, cacheReadInputTokens: totals.cacheReadInputTokens },
-            ]),
-          ),
-          dollarsPerThousand: Object.fromEntries(MODES.map((mode) => [mode, perThousand(mode)])) as Record<
-            Mode,
-            number
-          >,
-        });
-      }
-      usage = await environment.close();
-    } finally {
-      if (!usage) await environment.close().catch(() => undefined);
-    }
+    const { result: results, usage } = await withBenchEnvironment(
+      { latencyMs: 0, workers: 2, concurrency: 32, folder: context.folder },
+      async (environment) => {
+        const results: PanelResult[] = [];
+        for (const { variant } of PANELS) {
+          const jobFile = await writeBenchJob({
+            name: `cost-${variant}`,
+            folder: context.folder,
+            pairs,
+            critic: variant,
+            concurrency: 32,
+          });
+          await ownModel(jobFile, `parley-sim-cost-${variant}`);
+          context.log(`cost: ${pairs} pairs with the ${variant} panel`);
+          const run = await environment.cluster.runJob(jobFile);
+          if (run.status !== 'completed') throw new Error(`run ${run.runId} ended ${run.status}`);
+          const total = run.usage.total;
+          const panelUsage = {
+            calls: total.calls,
+            inputTokens: total.inputTokens,
+            outputTokens: total.outputTokens,
+            cacheReadInputTokens: total.cacheReadInputTokens,
+            cacheWriteInputTokens: total.cacheWriteInputTokens,
+          };
+          const perThousand = (mode: Mode) =>
+            (costInMode(panelUsage, mode) / Math.max(1, run.accepted)) * 1000;
+          results.push({
+            variant,
+            pairs,
+            accepted: run.accepted,
+            usage: panelUsage,
+            cachedInputShare: panelUsage.cacheReadInputTokens / Math.max(1, panelUsage.inputTokens),
+            byStage: Object.fromEntries(
+              Object.entries(run.usage.byStage).map(([stage, totals]) => [
+                stage,
+                { inputTokens: totals.inputTokens, cacheReadInputTokens: totals.cacheReadInputTokens },
+              ]),
+            ),
+            dollarsPerThousand: Object.fromEntries(MODES.map((mode) => [mode, perThousand(mode)])) as Record<
+              Mode,
+              number
+            >,
+          });
+        }
+        return results;
+      },
+    );
     const baseline = results.find((result) => result.variant === 'paper')!.dollarsPerThousand.sync;
     const cheapest = results.find((result) => result.variant === 'cascade-rubric')!;
     const rows: TableRow[] = [];

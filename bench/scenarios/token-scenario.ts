@@ -1,4 +1,4 @@
-import { type EnvironmentUsage, startBenchEnvironment } from '../support/bench-environment';
+import { withBenchEnvironment } from '../support/bench-environment';
 import { type CriticVariant, criticBlock, writeBenchJob } from '../support/bench-job';
 import { fixed, type Scenario, scenarioTiming } from '../support/scenario';
 
@@ -36,59 +36,53 @@ export const tokenScenario: Scenario = {
   async run(context) {
     const startedAt = new Date();
     const pairs = context.quick ? 60 : 500;
-    const environment = await startBenchEnvironment({
-      latencyMs: 0,
-      workers: 2,
-      concurrency: 32,
-      folder: context.folder,
-    });
-    const results: VariantResult[] = [];
-    let usage: EnvironmentUsage | undefined;
-    try {
-      // A short unmeasured run first: the workers build their run services and warm up their
-      // JIT on it, so the first panel measured is not slower for being first.
-      const warmUp = await writeBenchJob({
-        name: 'tokens-warm-up',
-        folder: context.folder,
-        pairs: context.quick ? 20 : 150,
-        critic: 'cascade',
-        concurrency: 32,
-      });
-      await environment.cluster.runJob(warmUp);
-      for (const { variant } of VARIANTS) {
-        const jobFile = await writeBenchJob({
-          name: `tokens-${variant}`,
+    const { result: results, usage } = await withBenchEnvironment(
+      { latencyMs: 0, workers: 2, concurrency: 32, folder: context.folder },
+      async (environment) => {
+        const results: VariantResult[] = [];
+        // A short unmeasured run first: the workers build their run services and warm up their
+        // JIT on it, so the first panel measured is not slower for being first.
+        const warmUp = await writeBenchJob({
+          name: 'tokens-warm-up',
           folder: context.folder,
-          pairs,
-          critic: variant,
+          pairs: context.quick ? 20 : 150,
+          critic: 'cascade',
           concurrency: 32,
         });
-        context.log(`tokens: ${pairs} pairs with the ${variant} panel`);
-        const before = await environment.simulator.stats();
-        const run = await environment.cluster.runJob(jobFile);
-        const after = await environment.simulator.stats();
-        if (run.status !== 'completed') throw new Error(`run ${run.runId} ended ${run.status}`);
-        const inputTokens = after.tokens.input - before.tokens.input;
-        const outputTokens = after.tokens.output - before.tokens.output;
-        const calls = after.requests.total - before.requests.total;
-        results.push({
-          variant,
-          critic: criticBlock(variant),
-          pairs,
-          accepted: run.accepted,
-          calls,
-          inputTokens,
-          outputTokens,
-          tokensPerAccepted: (inputTokens + outputTokens) / Math.max(1, run.accepted),
-          callsPerPair: calls / pairs,
-          acceptedPerSecond: run.accepted / (run.wallMs / 1000),
-          experts: run.iterations[0]?.experts ?? {},
-        });
-      }
-      usage = await environment.close();
-    } finally {
-      if (!usage) await environment.close().catch(() => undefined);
-    }
+        await environment.cluster.runJob(warmUp);
+        for (const { variant } of VARIANTS) {
+          const jobFile = await writeBenchJob({
+            name: `tokens-${variant}`,
+            folder: context.folder,
+            pairs,
+            critic: variant,
+            concurrency: 32,
+          });
+          context.log(`tokens: ${pairs} pairs with the ${variant} panel`);
+          const before = await environment.simulator.stats();
+          const run = await environment.cluster.runJob(jobFile);
+          const after = await environment.simulator.stats();
+          if (run.status !== 'completed') throw new Error(`run ${run.runId} ended ${run.status}`);
+          const inputTokens = after.tokens.input - before.tokens.input;
+          const outputTokens = after.tokens.output - before.tokens.output;
+          const calls = after.requests.total - before.requests.total;
+          results.push({
+            variant,
+            critic: criticBlock(variant),
+            pairs,
+            accepted: run.accepted,
+            calls,
+            inputTokens,
+            outputTokens,
+            tokensPerAccepted: (inputTokens + outputTokens) / Math.max(1, run.accepted),
+            callsPerPair: calls / pairs,
+            acceptedPerSecond: run.accepted / (run.wallMs / 1000),
+            experts: run.iterations[0]?.experts ?? {},
+          });
+        }
+        return results;
+      },
+    );
     const paper = results.find((result) => result.variant === 'paper')!;
     for (const result of results) result.ratioToPaper = result.tokensPerAccepted / paper.tokensPerAccepted;
     const cascade = results.find((result) => result.variant === 'cascade')!;

@@ -98,6 +98,25 @@ export async function startBenchEnvironment(options: BenchEnvironmentOptions): P
   };
 }
 
+/**
+ * Runs `body` in a fresh environment and closes it: when `body` succeeds, with the usage that
+ * close reports; when it throws, quietly, so the scenario's own error is the one that surfaces.
+ */
+export async function withBenchEnvironment<T>(
+  options: BenchEnvironmentOptions,
+  body: (environment: BenchEnvironment) => Promise<T>,
+): Promise<{ result: T; usage: EnvironmentUsage }> {
+  const environment = await startBenchEnvironment(options);
+  let usage: EnvironmentUsage | undefined;
+  try {
+    const result = await body(environment);
+    usage = await environment.close();
+    return { result, usage };
+  } finally {
+    if (!usage) await environment.close().catch(() => undefined);
+  }
+}
+
 /** Waits until `count` worker processes take generate jobs and a scheduler takes settle jobs. */
 async function waitForWorkers(redisUrl: string, namespace: string, count: number): Promise<void> {
   const connection = new Redis(redisUrl);

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   acceptedConversationSchema,
@@ -11,6 +11,7 @@ import {
 import { RunFolder } from '@parley/scheduler';
 import { conversationKey, type RunningSimulator } from '@parley/simulator';
 import { runEmbedded } from '../../apps/cli/src/embedded/run-embedded';
+import { readJsonLinesIfPresent } from '../../test/support/json-lines';
 import { type CriticVariant, criticBlock } from './bench-job';
 
 /** The Critic panels of the quality measurement, and the control that accepts everything. */
@@ -105,11 +106,11 @@ export async function runQualityJob(options: QualityRunOptions): Promise<Quality
   const folder = new RunFolder(result.run.runFolder);
   for (let iteration = 1; iteration <= options.iterations; iteration++) {
     const settled = [
-      ...(await jsonLines(folder.acceptedLines(iteration))).map((line) => {
+      ...(await readJsonLinesIfPresent(folder.acceptedLines(iteration))).map((line) => {
         const parsed = acceptedConversationSchema.parse(line);
         return { conversation: parsed as Conversation, accepted: true, filtered: false };
       }),
-      ...(await jsonLines(folder.rejectedLines(iteration))).flatMap((line) => {
+      ...(await readJsonLinesIfPresent(folder.rejectedLines(iteration))).flatMap((line) => {
         const parsed = rejectedCandidateSchema.parse(line);
         return parsed.conversation
           ? [{ conversation: parsed.conversation, accepted: false, filtered: parsed.outcome === 'filtered' }]
@@ -134,20 +135,6 @@ export async function runQualityJob(options: QualityRunOptions): Promise<Quality
     tokens: after.input + after.output - before.input - before.output,
     wallMs,
   };
-}
-
-async function jsonLines(file: string): Promise<unknown[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  return text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as unknown);
 }
 
 /** One defect kind's figures (or, with kind `any`, any defect's). */

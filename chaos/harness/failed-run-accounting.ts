@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import {
   type IterationCounters,
   type RejectedCandidate,
@@ -6,6 +5,7 @@ import {
   rejectedCandidateSchema,
 } from '@parley/core';
 import { RunFolder } from '@parley/scheduler';
+import { readJsonLinesIfPresent } from '../../test/support/json-lines';
 import type { ScenarioRow } from './scenario-row';
 
 /**
@@ -47,15 +47,5 @@ export async function accountAllFailedRun(
 
 /** A run's own work lines (`rejected` of one iteration); none when the file is not there. */
 export async function workLines(file: string): Promise<RejectedCandidate[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  return text
-    .split('\n')
-    .filter((line) => line.trim())
-    .map((line) => rejectedCandidateSchema.parse(JSON.parse(line)));
+  return (await readJsonLinesIfPresent(file)).map((line) => rejectedCandidateSchema.parse(line));
 }

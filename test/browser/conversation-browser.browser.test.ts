@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   createRedisConnection,
@@ -10,13 +9,13 @@ import {
 } from '@parley/core';
 import { createRun, type RunningDashboard, startDashboardServer } from '@parley/scheduler';
 import type { Browser } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runEmbedded } from '../../apps/cli/src/embedded/run-embedded';
 import { launchChromium, skipWithoutChromium } from '../support/chromium';
 import { acceptedLine, writeReleaseFixture } from '../support/conversation-records';
 import { REPO_ROOT } from '../support/parley-processes';
-import { deleteNamespace } from '../support/redis-namespace';
-import { testNamespace } from '../support/test-jobs';
+import { embeddedRunEnvironment } from '../support/run-environment';
+import { cleanupsAfterAll, scratchRun } from '../support/test-scratch';
 
 // The done-when of the conversation browser: a real simulator run whose grounding filter is
 // strict enough to reject candidates, then in Chromium its run page, its conversations, and a
@@ -26,19 +25,13 @@ import { testNamespace } from '../support/test-jobs';
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'browser');
 const SEED = path.join(REPO_ROOT, 'seeds/parley-seed.jsonl');
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-});
+const cleanups = cleanupsAfterAll();
 
 describe.skipIf(skipWithoutChromium())('the conversation browser in Chromium', () => {
   it('opens a run’s conversations and filters to one expert’s rejections, showing its rationale', async () => {
     const started = Date.now();
     await mkdir(ARTIFACTS, { recursive: true });
-    const namespace = testNamespace('conversations');
-    cleanups.push(() => deleteNamespace(namespace));
-    const folder = await mkdtemp(path.join(os.tmpdir(), 'parley-conversations-'));
-    cleanups.push(() => rm(folder, { recursive: true, force: true }));
+    const { namespace, folder } = await scratchRun('conversations', cleanups);
     const jobFile = path.join(folder, 'job.yaml');
     // minGrounding 0.9 (default 0.06): the simulator's conversations touch most of their
     // personas but rarely all, so grounding rejects many candidates and lets some through.
@@ -58,11 +51,7 @@ concurrency: { generate: 2, critique: 2, chunkSize: 3 }
 simulator: { seed: 11, latencyMs: 0 }
 `,
     );
-    const environment: NodeJS.ProcessEnv = { ...process.env, PARLEY_NAMESPACE: namespace };
-    delete environment.PARLEY_SIMULATOR_URL;
-    delete environment.REDIS_URL;
-    for (const name of Object.keys(environment))
-      if (name.startsWith('PARLEY_DASHBOARD_')) delete environment[name];
+    const environment = embeddedRunEnvironment(namespace, { defaultRedis: true });
     const result = await runEmbedded({ jobFile, progress: false, environment });
     expect(result.run.status).toBe('completed');
     const runId = result.run.id;

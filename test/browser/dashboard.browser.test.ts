@@ -1,39 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createRedisConnection, keyPrefix, QUEUE_NAMES, type RunRecord, RunStore } from '@parley/core';
 import { type RunningDashboard, startDashboardServer } from '@parley/scheduler';
 import { Queue } from 'bullmq';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { type EmbeddedRunResult, runEmbedded } from '../../apps/cli/src/embedded/run-embedded';
+import { launchChromium, skipWithoutChromium } from '../support/chromium';
 import { REPO_ROOT, waitFor } from '../support/parley-processes';
-import { deleteNamespace } from '../support/redis-namespace';
-import { testNamespace } from '../support/test-jobs';
+import { embeddedRunEnvironment } from '../support/run-environment';
+import { cleanupsAfterAll, scratchRun } from '../support/test-scratch';
 
 // Bull Board and the iteration dashboard in real Chromium, during and after a simulator run.
 // The run's simulator is slowed down and its workers throttled so that "during" lasts a few
 // seconds; screenshots land in test-artifacts/browser/.
 
-const CHROMIUM = '/usr/bin/chromium';
-const chromiumMissing = !existsSync(CHROMIUM);
-// CI installs chromium (.ci/run), so there a missing browser fails the test instead of skipping it.
-const skip = chromiumMissing && !process.env.CI;
-if (skip) {
-  console.warn(
-    `test/browser: skipped, ${CHROMIUM} is missing (apt-get install -y chromium); it always runs in CI`,
-  );
-}
-
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'browser');
 const CREDENTIALS = { user: 'viewer', password: `pw-${randomBytes(12).toString('hex')}` };
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-});
+const cleanups = cleanupsAfterAll();
 
 async function writeSlowJob(folder: string): Promise<string> {
   const jobFile = path.join(folder, 'job.yaml');
@@ -72,24 +58,6 @@ simulator:
   return jobFile;
 }
 
-async function launch(profile: string): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1360, height: 900 },
-    httpCredentials: { username: CREDENTIALS.user, password: CREDENTIALS.password },
-  });
-}
-
 interface IterationRow {
   done: string;
   accepted: string;
@@ -114,15 +82,12 @@ async function iterationRow(page: Page, iteration: number): Promise<IterationRow
   };
 }
 
-describe.skipIf(skip)('dashboard in Chromium', () => {
+describe.skipIf(skipWithoutChromium())('dashboard in Chromium', () => {
   it('shows Bull Board and the iteration numbers during and after a run, read-only', async () => {
     const started = Date.now();
     await mkdir(ARTIFACTS, { recursive: true });
-    const namespace = testNamespace('browser');
+    const { namespace, folder } = await scratchRun('browser', cleanups);
     const prefix = keyPrefix(namespace);
-    cleanups.push(() => deleteNamespace(namespace));
-    const folder = await mkdtemp(path.join(os.tmpdir(), 'parley-browser-'));
-    cleanups.push(() => rm(folder, { recursive: true, force: true }));
     const jobFile = await writeSlowJob(folder);
 
     // The standalone dashboard (`parley dashboard`), with credentials, outlives the run.
@@ -139,11 +104,7 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     const store = new RunStore(redis, prefix);
 
     // The run, in this process, with its own dashboard as `parley run JOB --dashboard 0` has.
-    const environment: NodeJS.ProcessEnv = { ...process.env, PARLEY_NAMESPACE: namespace };
-    delete environment.PARLEY_SIMULATOR_URL;
-    delete environment.REDIS_URL;
-    for (const name of Object.keys(environment))
-      if (name.startsWith('PARLEY_DASHBOARD_')) delete environment[name];
+    const environment = embeddedRunEnvironment(namespace, { defaultRedis: true });
     let runDashboardUrl: string | undefined;
     let created: RunRecord | undefined;
     const running: Promise<EmbeddedRunResult> = runEmbedded({
@@ -174,8 +135,12 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     );
     await generateQueue.pause();
 
-    const context = await launch(await mkdtemp(path.join(os.tmpdir(), 'parley-chromium-')));
-    cleanups.push(() => context.close());
+    const browser: Browser = await launchChromium();
+    cleanups.push(() => browser.close());
+    const context = await browser.newContext({
+      viewport: { width: 1360, height: 900 },
+      httpCredentials: { username: CREDENTIALS.user, password: CREDENTIALS.password },
+    });
     const page = await context.newPage();
     const external: string[] = [];
     context.on('request', (request) => {

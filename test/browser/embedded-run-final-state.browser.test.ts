@@ -1,14 +1,12 @@
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createRedisConnection, keyPrefix, QUEUE_NAMES, RunStore } from '@parley/core';
-import { Queue } from 'bullmq';
-import { type BrowserContext, chromium } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { launchChromium, skipWithoutChromium } from '../support/chromium';
+import { holdRunAfterFirstSettledPair } from '../support/hold-run';
 import { REPO_ROOT, spawnParley, stopProcess, waitFor } from '../support/parley-processes';
-import { deleteNamespace } from '../support/redis-namespace';
-import { testNamespace } from '../support/test-jobs';
+import { spawnedRunEnvironment } from '../support/run-environment';
+import { cleanupsAfterAll, scratchRun } from '../support/test-scratch';
 
 // `parley run JOB --dashboard 0` as a user starts it (a real process): a tab opened on the run
 // while it runs shows the final state once it ends, without a reload, because the dashboard
@@ -16,23 +14,15 @@ import { testNamespace } from '../support/test-jobs';
 // operator) pauses the generate queue after the first settled pair and resumes it once the
 // page is open.
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'browser');
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-});
+const cleanups = cleanupsAfterAll();
 
-describe.skipIf(skip)('an embedded run in Chromium', () => {
+describe.skipIf(skipWithoutChromium())('an embedded run in Chromium', () => {
   it('the tab of an embedded run shows the final state after the run ends', async () => {
     const started = Date.now();
     await mkdir(ARTIFACTS, { recursive: true });
-    const namespace = testNamespace('final-state');
-    cleanups.push(() => deleteNamespace(namespace));
-    const folder = await mkdtemp(path.join(os.tmpdir(), 'parley-final-state-'));
-    cleanups.push(() => rm(folder, { recursive: true, force: true }));
+    const { namespace, folder } = await scratchRun('final-state', cleanups);
     const jobFile = path.join(folder, 'job.yaml');
     await writeFile(
       jobFile,
@@ -52,10 +42,10 @@ concurrency: { generate: 2, critique: 2, chunkSize: 3 }
 simulator: { seed: 11, latencyMs: 30 }
 `,
     );
-    const environment: NodeJS.ProcessEnv = { PARLEY_NAMESPACE: namespace, PARLEY_SIMULATOR_URL: '' };
-    for (const name of Object.keys(process.env))
-      if (name.startsWith('PARLEY_DASHBOARD_')) environment[name] = '';
-    const parley = spawnParley(['run', jobFile, '--dashboard', '0', '--no-progress'], environment);
+    const parley = spawnParley(
+      ['run', jobFile, '--dashboard', '0', '--no-progress'],
+      spawnedRunEnvironment(namespace),
+    );
     cleanups.push(() => stopProcess(parley));
 
     const url = await waitFor(
@@ -70,25 +60,12 @@ simulator: { seed: 11, latencyMs: 30 }
     );
 
     // Hold the run mid-way: no new candidate is generated until the page is open.
-    const redis = createRedisConnection();
-    cleanups.push(async () => redis.disconnect());
-    const prefix = keyPrefix(namespace);
-    const store = new RunStore(redis, prefix);
-    const generate = new Queue(QUEUE_NAMES.generate, { connection: redis, prefix });
-    cleanups.push(() => generate.close());
-    await waitFor('a settled pair', async () => (await store.settledCount(runId, 1)) > 0, 30_000, 50);
-    await generate.pause();
+    const held = await holdRunAfterFirstSettledPair(namespace, runId);
+    cleanups.push(() => held.close());
 
-    const context: BrowserContext = await chromium.launchPersistentContext(
-      await mkdtemp(path.join(os.tmpdir(), 'parley-chromium-')),
-      {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-        viewport: { width: 1360, height: 900 },
-      },
-    );
-    cleanups.push(() => context.close());
+    const browser: Browser = await launchChromium();
+    cleanups.push(() => browser.close());
+    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${url}runs/${runId}`);
     const badge = page.locator('h1 .badge');
@@ -100,7 +77,7 @@ simulator: { seed: 11, latencyMs: 30 }
       (globalThis as unknown as { openedOnce: boolean }).openedOnce = true;
     });
 
-    await generate.resume();
+    await held.resume();
     await waitFor(
       'the run to finish',
       async () => parley.output().includes('parley: run finished; dashboard still at'),

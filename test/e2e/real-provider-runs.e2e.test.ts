@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -12,8 +12,10 @@ import { type RunningSimulator, startSimulator } from '@parley/simulator';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { runEmbedded } from '../../apps/cli/src/embedded/run-embedded';
 import { main } from '../../apps/cli/src/main';
+import { readJsonLinesIfPresent } from '../support/json-lines';
 import { REPO_ROOT } from '../support/parley-processes';
 import { deleteNamespace } from '../support/redis-namespace';
+import { embeddedRunEnvironment } from '../support/run-environment';
 import { testNamespace } from '../support/test-jobs';
 
 // A run that meets a provider failing the way real APIs fail: it ends by itself, fails loudly
@@ -33,13 +35,7 @@ function environmentFor(label: string): NodeJS.ProcessEnv {
   const namespace = testNamespace(label);
   namespaces.push(namespace);
   // Failing calls log a warning each: only errors reach the test output.
-  const environment: NodeJS.ProcessEnv = {
-    ...process.env,
-    PARLEY_NAMESPACE: namespace,
-    PARLEY_LOG_LEVEL: 'error',
-  };
-  delete environment.PARLEY_SIMULATOR_URL;
-  return environment;
+  return embeddedRunEnvironment(namespace, { set: { PARLEY_LOG_LEVEL: 'error' } });
 }
 
 async function simulator(faults: Partial<SimulatorFaults>, seed = 5): Promise<RunningSimulator> {
@@ -106,18 +102,9 @@ function indent(yaml: string, spaces: number): string {
     .join('\n');
 }
 
+/** A work or release file's lines, as the run wrote them (the tests check their fields). */
 async function jsonLines<T>(file: string): Promise<T[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  return text
-    .split('\n')
-    .filter((line) => line.trim())
-    .map((line) => JSON.parse(line) as T);
+  return (await readJsonLinesIfPresent(file)) as T[];
 }
 
 describe('preflight through `parley run` against a provider that refuses the job', {

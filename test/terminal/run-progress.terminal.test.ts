@@ -1,15 +1,13 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { holdRunAfterFirstSettledPair } from '../support/hold-run';
 import { PARLEY_BIN, REPO_ROOT, waitFor } from '../support/parley-processes';
-import { deleteNamespace } from '../support/redis-namespace';
 import { spawnedRunEnvironment } from '../support/run-environment';
-import { testNamespace } from '../support/test-jobs';
+import { cleanupsAfterAll, scratchRun } from '../support/test-scratch';
 
 // `parley run JOB` in a real terminal (a tmux pane), recorded as a user would see it: progress
 // bars with the pace, ETA and dollars spent, warnings folded into the progress block while the
@@ -24,10 +22,7 @@ const tmuxAvailable = await run('tmux', ['-V']).then(
 );
 const inCi = process.env.CI === 'true';
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-});
+const cleanups = cleanupsAfterAll();
 
 /** A tmux server of its own (its own socket), so no user session is touched; a window per command. */
 class Tmux {
@@ -70,10 +65,7 @@ describe.skipIf(!tmuxAvailable && !inCi)('parley run in a terminal', () => {
   });
 
   it('shows rate, ETA, cost and warnings in place of log lines, and a summary within 100 columns', async () => {
-    const namespace = testNamespace('terminal');
-    cleanups.push(() => deleteNamespace(namespace));
-    const folder = await mkdtemp(path.join(os.tmpdir(), 'parley-terminal-'));
-    cleanups.push(() => rm(folder, { recursive: true, force: true }));
+    const { namespace, folder } = await scratchRun('terminal', cleanups);
     const jobFile = path.join(folder, 'job.yaml');
     // The demo's shape (2 iterations, the full Critic, one model) with a provider that answers
     // 429s and malformed JSON.

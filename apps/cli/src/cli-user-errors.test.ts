@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type CapturedOutput, captureOutput } from '../../../test/support/captured-output';
 import { deleteNamespace } from '../../../test/support/redis-namespace';
 import { main } from './main';
 
@@ -61,8 +62,7 @@ const CASES: Array<{ argv: string[]; says: RegExp }> = [
 describe('every CLI user error is one line and exit 2', () => {
   const namespace = `test-cli-errors-${randomUUID().slice(0, 8)}`;
   const saved = { ...process.env };
-  let stderr = '';
-  let stdout = '';
+  let output: CapturedOutput;
   beforeAll(() => {
     process.env.PARLEY_NAMESPACE = namespace;
   });
@@ -77,25 +77,16 @@ describe('every CLI user error is one line and exit 2', () => {
 
   for (const { argv, says } of CASES) {
     it(`parley ${argv.join(' ')}`, async () => {
-      stderr = '';
-      stdout = '';
-      vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-        stderr += String(chunk);
-        return true;
-      });
-      vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-        stdout += String(chunk);
-        return true;
-      });
+      output = captureOutput();
       const code = await main(['node', 'parley', ...argv]);
-      expect({ code, stderr }).toMatchObject({ code: 2 });
-      const lines = stderr.trimEnd().split('\n');
-      expect(lines, stderr).toHaveLength(1);
+      expect({ code, stderr: output.stderr }).toMatchObject({ code: 2 });
+      const lines = output.stderr.trimEnd().split('\n');
+      expect(lines, output.stderr).toHaveLength(1);
       // `parley: <message>`, or `file:line: reason` for bad input, as compilers print it.
       expect(lines[0]).toMatch(/^(parley: |\/\S+: )/);
       expect(lines[0]).toMatch(says);
-      expect(stderr).not.toMatch(/unexpected error|\n\s+at /);
-      expect(stdout).toBe('');
+      expect(output.stderr).not.toMatch(/unexpected error|\n\s+at /);
+      expect(output.stdout).toBe('');
     });
   }
 

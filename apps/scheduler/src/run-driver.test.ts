@@ -1,16 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import {
-  createRedisConnection,
-  type IterationCounters,
-  keyPrefix,
-  RunStore,
-  runConfigSchema,
-} from '@parley/core';
+import { createRedisConnection, keyPrefix, RunStore, runConfigSchema } from '@parley/core';
 import type { FlowJob, FlowProducer, Queue } from 'bullmq';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
+import { iterationCounters } from '../../../test/support/iteration-counters';
 import { createRun } from './create-run';
 import { driveRun, type PreparedRun, type RunDriverDependencies, runVerdict } from './run-driver';
 import { isTransientRedisError } from './transient-redis-error';
@@ -222,27 +217,15 @@ describe('isTransientRedisError', () => {
 });
 
 describe('runVerdict', () => {
-  const iteration = (fields: Partial<IterationCounters>): IterationCounters => ({
-    iteration: 1,
-    planned: 0,
-    enqueued: 0,
-    accepted: 0,
-    rejected: 0,
-    failed: 0,
-    experts: {},
-    failures: {},
-    ...fields,
-  });
-
   it('fails a run whose every pair failed, naming the commonest reasons with counts', () => {
     expect(
       runVerdict([
-        iteration({
+        iterationCounters({
           planned: 20,
           failed: 20,
           failures: { 'provider-error (401 authentication_error)': 30, unparseable: 2 },
         }),
-        iteration({
+        iterationCounters({
           iteration: 2,
           planned: 20,
           failed: 20,
@@ -253,7 +236,7 @@ describe('runVerdict', () => {
       failed: true,
       reason: 'every pair failed (40 pairs): 40 × provider-error (401 authentication_error), 2 × unparseable',
     });
-    expect(runVerdict([iteration({ planned: 1, failed: 1 })])).toEqual({
+    expect(runVerdict([iterationCounters({ planned: 1, failed: 1 })])).toEqual({
       failed: true,
       reason: 'every pair failed (1 pair; no reason recorded)',
     });
@@ -261,13 +244,15 @@ describe('runVerdict', () => {
 
   it('lets a run complete that accepted or merely rejected something', () => {
     expect(
-      runVerdict([iteration({ planned: 10, rejected: 1, failed: 9, failures: { timeout: 9 } })]),
+      runVerdict([iterationCounters({ planned: 10, rejected: 1, failed: 9, failures: { timeout: 9 } })]),
     ).toEqual({
       failed: false,
     });
-    expect(runVerdict([iteration({ planned: 10, accepted: 1, failed: 9 })])).toEqual({ failed: false });
-    expect(runVerdict([iteration({ planned: 10, rejected: 10 })])).toEqual({ failed: false });
+    expect(runVerdict([iterationCounters({ planned: 10, accepted: 1, failed: 9 })])).toEqual({
+      failed: false,
+    });
+    expect(runVerdict([iterationCounters({ planned: 10, rejected: 10 })])).toEqual({ failed: false });
     // Nothing settled (a run stopped before its pairs): no verdict of failure from counters alone.
-    expect(runVerdict([iteration({ planned: 10 })])).toEqual({ failed: false });
+    expect(runVerdict([iterationCounters({ planned: 10 })])).toEqual({ failed: false });
   });
 });

@@ -1,3 +1,4 @@
+import { MODEL_FREE_FILTERS } from '@parley/core';
 import { createContradictionExpert } from './contradiction-expert';
 import { type CopyingExpertOptions, createCopyingExpert } from './copying-expert';
 import type { DirectFilterExpert } from './expert';
@@ -11,17 +12,7 @@ import { createToxicityWordlistExpert, type ToxicityWordlistExpertOptions } from
 import { createTruncationExpert } from './truncation-expert';
 
 /** The experts that need no model, by the names `parley critic score --experts` takes. */
-export const OFFLINE_EXPERT_NAMES = [
-  'structure',
-  'grounding',
-  'roles',
-  'copying',
-  'contradiction',
-  'truncation',
-  'repetition',
-  'near-duplicate',
-  'toxicity-wordlist',
-] as const;
+export const OFFLINE_EXPERT_NAMES = [...MODEL_FREE_FILTERS, 'toxicity-wordlist'] as const;
 export type OfflineExpertName = (typeof OFFLINE_EXPERT_NAMES)[number];
 
 export interface OfflineExpertsOptions {

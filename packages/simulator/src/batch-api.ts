@@ -6,6 +6,7 @@ import type { ModelRequestContext } from './model-request-context';
 import { handleOpenaiChat } from './openai-handlers';
 import type { PromptCache } from './prompt-cache';
 import { type ProviderFlavour, ProviderHttpError, providerErrorBody } from './provider-errors';
+import { readRequestBody } from './read-request-body';
 import { SchemaError } from './schema-value-generator';
 
 /** What the Batch APIs need from the simulator to answer a line as the synchronous route would. */
@@ -112,7 +113,7 @@ export class SimulatorBatchApi {
     const normal = normalise(path);
     const flavour: ProviderFlavour = normal.startsWith('/v1/messages') ? 'anthropic' : 'openai';
     const query = new URL(request.url ?? '/', 'http://simulator').searchParams;
-    readBody(request, (error, body) => {
+    readRequestBody(request, MAX_BODY_BYTES, (error, body) => {
       if (error) {
         send(response, {
           status: 413,
@@ -616,29 +617,4 @@ function send(response: ServerResponse, reply: Reply): void {
     'content-length': Buffer.byteLength(text),
   });
   response.end(text);
-}
-
-function readBody(request: IncomingMessage, done: (error: Error | undefined, body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let failed = false;
-  request.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES && !failed) {
-      failed = true;
-      done(new Error('too large'), Buffer.alloc(0));
-      request.resume();
-      return;
-    }
-    if (!failed) chunks.push(chunk);
-  });
-  request.on('end', () => {
-    if (!failed) done(undefined, Buffer.concat(chunks));
-  });
-  request.on('error', (error) => {
-    if (!failed) {
-      failed = true;
-      done(error, Buffer.alloc(0));
-    }
-  });
 }

@@ -24,6 +24,7 @@ import { PromptCache } from './prompt-cache';
 import { type ProviderFlavour, ProviderHttpError, providerErrorBody } from './provider-errors';
 import type { PlantedRecord, PlantedSummary } from './quality/planted-log';
 import { QualityModel } from './quality/quality-model';
+import { readRequestBody } from './read-request-body';
 import { RequestsPerMinuteLimiter } from './requests-per-minute-limiter';
 import { SchemaError } from './schema-value-generator';
 import { type SimulatorOptions, simulatorOptionsSchema } from './simulator-options';
@@ -477,7 +478,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       send(response, 405, providerErrorBody(flavour, 405, `${method} is not allowed on ${path}; use POST`));
       return;
     }
-    readBody(request, (error, rawBody) => {
+    readRequestBody(request, MAX_BODY_BYTES, (error, bodyBytes) => {
       if (error) {
         const status = error.message === 'too large' ? 413 : 400;
         send(
@@ -487,6 +488,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         );
         return;
       }
+      const rawBody = bodyBytes.toString('utf8');
       if (isCountTokens) {
         try {
           send(response, 200, countAnthropicTokens(JSON.parse(rawBody)));
@@ -556,31 +558,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       });
     },
   };
-}
-
-function readBody(request: IncomingMessage, done: (error: Error | undefined, body: string) => void): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let failed = false;
-  request.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES && !failed) {
-      failed = true;
-      done(new Error('too large'), '');
-      request.resume();
-      return;
-    }
-    if (!failed) chunks.push(chunk);
-  });
-  request.on('end', () => {
-    if (!failed) done(undefined, Buffer.concat(chunks).toString('utf8'));
-  });
-  request.on('error', (error) => {
-    if (!failed) {
-      failed = true;
-      done(error, '');
-    }
-  });
 }
 
 /** Rate-limit headers in each provider's naming. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type CapturedOutput, captureOutput } from '../../../../test/support/captured-output';
 import { SPC_TEST_CSV, spcTestCsvExists } from '../../../../test/support/spc-test-split';
 import { registerCriticCommands } from './critic-command';
 
@@ -27,17 +28,13 @@ User 2: Hello."
 describe('parley critic score', () => {
   let directory: string;
   let file: string;
-  let output: string;
+  let output: CapturedOutput;
 
   beforeEach(async () => {
     directory = await mkdtemp(path.join(tmpdir(), 'parley-critic-'));
     file = path.join(directory, 'seed.csv');
     await writeFile(file, CSV);
-    output = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      output += String(chunk);
-      return true;
-    });
+    output = captureOutput();
   });
 
   afterEach(async () => {
@@ -53,16 +50,16 @@ describe('parley critic score', () => {
 
   it('prints pass rates and score distributions per expert', async () => {
     await run();
-    expect(output).toContain('3 conversations, true personas');
-    expect(output).toMatch(/structure\s+│ 66\.7% \(2\/3\)/);
-    expect(output).toMatch(/near-duplicate\s+│ 66\.7% \(2\/3\)/);
-    expect(output).toMatch(/toxicity-wordlist\s+│ 66\.7% \(2\/3\)/);
-    expect(output).toMatch(/grounding\s+│ 66\.7% \(2\/3\)\s+│ 0\.000\s+│/);
+    expect(output.stdout).toContain('3 conversations, true personas');
+    expect(output.stdout).toMatch(/structure\s+│ 66\.7% \(2\/3\)/);
+    expect(output.stdout).toMatch(/near-duplicate\s+│ 66\.7% \(2\/3\)/);
+    expect(output.stdout).toMatch(/toxicity-wordlist\s+│ 66\.7% \(2\/3\)/);
+    expect(output.stdout).toMatch(/grounding\s+│ 66\.7% \(2\/3\)\s+│ 0\.000\s+│/);
   });
 
   it('prints one JSON line per conversation with row, line and every verdict', async () => {
     await run('--jsonl', '--experts', 'structure,near-duplicate');
-    const lines = output
+    const lines = output.stdout
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line));
@@ -77,10 +74,10 @@ describe('parley critic score', () => {
 
   it('scores swapped personas as a control and reports the grounding AUC', async () => {
     await run('--json', '--experts', 'grounding', '--auc');
-    const truePersonas = JSON.parse(output);
-    output = '';
+    const truePersonas = JSON.parse(output.stdout);
+    output.stdout = '';
     await run('--json', '--experts', 'grounding', '--swap-personas');
-    const swapped = JSON.parse(output);
+    const swapped = JSON.parse(output.stdout);
     expect(truePersonas.groundingAuc).toEqual({ auc: expect.any(Number), conversations: 3, seed: 1 });
     expect(truePersonas.groundingAuc.auc).toBeGreaterThan(0.5);
     expect(swapped.personas).toBe('swapped (seed 1)');
@@ -97,15 +94,11 @@ describe.skipIf(!spcTestCsvExists())(
   'parley critic plant and parley critic score DIR (SPC test split)',
   () => {
     let directory: string;
-    let output: string;
+    let output: CapturedOutput;
 
     beforeEach(async () => {
       directory = await mkdtemp(path.join(tmpdir(), 'parley-plant-'));
-      output = '';
-      vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-        output += String(chunk);
-        return true;
-      });
+      output = captureOutput();
     });
 
     afterEach(async () => {
@@ -152,24 +145,26 @@ describe.skipIf(!spcTestCsvExists())(
       const first = JSON.parse((await readFile(path.join(out, 'abuse.jsonl'), 'utf8')).split('\n')[0]!);
       expect(first.id).toMatch(/~abuse$/);
       expect(first.defect).toMatchObject({ kind: 'abuse', note: expect.stringContaining('gets') });
-      expect(output).toContain(`score it with: parley critic score ${out}`);
+      expect(output.stdout).toContain(`score it with: parley critic score ${out}`);
 
-      output = '';
+      output.stdout = '';
       await critic('score', out);
-      expect(output).toMatch(
+      expect(output.stdout).toMatch(
         new RegExp(
           `abuse\\s+│ ${planted}\\s+│ 100\\.0% \\(${planted}\\)\\s+│ ≥ 95\\.0%\\s+│ toxicity-wordlist ${planted}`,
         ),
       );
-      expect(output).toMatch(/exchanged-personas\s+│ \d+\s+│ \d+\.\d% \(\d+\)\s+│ ≥ 80\.0%\s+│ roles \d+/);
-      expect(output).toMatch(/shuffled\s+│ \d+\s+│ [\d.]+% \(\d+\)\s+│ -/);
-      expect(output).toContain(
+      expect(output.stdout).toMatch(
+        /exchanged-personas\s+│ \d+\s+│ \d+\.\d% \(\d+\)\s+│ ≥ 80\.0%\s+│ roles \d+/,
+      );
+      expect(output.stdout).toMatch(/shuffled\s+│ \d+\s+│ [\d.]+% \(\d+\)\s+│ -/);
+      expect(output.stdout).toContain(
         'untouched: 120 conversations; rejected for other reasons than unfilled placeholders',
       );
 
-      output = '';
+      output.stdout = '';
       await critic('score', out, '--json');
-      const report = JSON.parse(output);
+      const report = JSON.parse(output.stdout);
       expect(report.kinds.find((kind: { kind: string }) => kind.kind === 'abuse')).toMatchObject({
         share: 1,
         target: 0.95,

@@ -15,7 +15,9 @@ import { readSeed } from '@parley/dataset';
 import { readReleaseManifest, verifyRelease } from '@parley/scheduler';
 import { type RunningSimulator, startSimulator } from '@parley/simulator';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type CapturedOutput, captureOutput } from '../../../../test/support/captured-output';
 import { deleteNamespace, namespaceKeys } from '../../../../test/support/redis-namespace';
+import { embeddedRunEnvironment } from '../../../../test/support/run-environment';
 import { RECRITIQUE_STAGE_PREFIX } from '../critique/critique-release';
 import { generationFacts, reconstructGeneration } from '../critique/generation-info';
 import { runEmbedded } from '../embedded/run-embedded';
@@ -31,8 +33,7 @@ let folder: string;
 let release: string;
 let runId: string;
 let simulator: RunningSimulator;
-let stdout = '';
-let stderr = '';
+let output: CapturedOutput;
 
 const parley = (...args: string[]) => main(['node', 'parley', ...args]);
 
@@ -56,12 +57,7 @@ examplePool: { size: 8 }
 simulator: { seed: 5 }
 `,
   );
-  const environment: NodeJS.ProcessEnv = {
-    ...process.env,
-    PARLEY_NAMESPACE: NAMESPACE,
-    PARLEY_LOG_LEVEL: 'error',
-  };
-  delete environment.PARLEY_SIMULATOR_URL;
+  const environment = embeddedRunEnvironment(NAMESPACE, { set: { PARLEY_LOG_LEVEL: 'error' } });
   const result = await runEmbedded({ jobFile, progress: false, environment });
   expect(result.run.status).toBe('completed');
   release = result.run.runFolder;
@@ -78,18 +74,8 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  stdout = '';
-  stderr = '';
-  process.env = { ...saved, PARLEY_NAMESPACE: NAMESPACE };
-  delete process.env.PARLEY_SIMULATOR_URL;
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
+  process.env = embeddedRunEnvironment(NAMESPACE);
+  output = captureOutput();
 });
 afterEach(() => {
   vi.restoreAllMocks();
@@ -158,11 +144,11 @@ describe('parley critique', { timeout: 120_000 }, () => {
     simulator.resetStats();
 
     expect(await parley('critique', release, '--job', jobFile, '--out', target)).toBe(0);
-    expect(stderr).toBe('');
+    expect(output.stderr).toBe('');
     const newRelease = await readRelease(target);
-    expect(stdout).toContain(`${target}: critique of ${release} by stricter.yaml (verified)`);
-    expect(stdout).toContain(`accepted ${source.accepted.length} → ${newRelease.accepted.length}`);
-    expect(stdout).toMatch(/filters passed: structure \d+\/\d+ \(\d+ %\)/);
+    expect(output.stdout).toContain(`${target}: critique of ${release} by stricter.yaml (verified)`);
+    expect(output.stdout).toContain(`accepted ${source.accepted.length} → ${newRelease.accepted.length}`);
+    expect(output.stdout).toMatch(/filters passed: structure \d+\/\d+ \(\d+ %\)/);
 
     // The new release verifies, names its source, and publishes the Critic that made it.
     expect(await verifyRelease(target)).toEqual({ ok: true, problems: [] });
@@ -284,10 +270,10 @@ describe('parley critique', { timeout: 120_000 }, () => {
     );
     expect(await parley('critique', runId, '--job', jobFile)).toBe(0);
     const target = `${release}-critique-1`;
-    expect(stdout).toContain(`${target}: critique of ${release}`);
+    expect(output.stdout).toContain(`${target}: critique of ${release}`);
     expect(await verifyRelease(target)).toEqual({ ok: true, problems: [] });
     // Its input is a release like any other: a critique of the critique verifies too.
-    stdout = '';
+    output.stdout = '';
     expect(await parley('critique', target, '--job', jobFile)).toBe(0);
     expect(await verifyRelease(`${target}-critique-1`)).toEqual({ ok: true, problems: [] });
     const again = await readReleaseManifest(`${target}-critique-1`);
@@ -311,8 +297,8 @@ critic: { model: judge }
     const target = path.join(folder, 'no-key');
     simulator.resetStats();
     expect(await parley('critique', release, '--job', jobFile, '--out', target)).toBe(2);
-    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(/models\.judge\.apiKeyEnv: .*PARLEY_TEST_NO_SUCH_KEY/);
+    expect(output.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(output.stderr).toMatch(/models\.judge\.apiKeyEnv: .*PARLEY_TEST_NO_SUCH_KEY/);
     expect(existsSync(target)).toBe(false);
     expect(simulator.stats().requests.total).toBe(0);
   });
@@ -320,9 +306,9 @@ critic: { model: judge }
   it('refuses a target that holds files, and a folder that is no release', async () => {
     const jobFile = await writeCritiqueJob('refused', '{ model: sim }', '{ model: sim }');
     expect(await parley('critique', release, '--job', jobFile, '--out', release)).toBe(2);
-    expect(stderr).toMatch(/another folder than its source|not empty/);
-    stderr = '';
+    expect(output.stderr).toMatch(/another folder than its source|not empty/);
+    output.stderr = '';
     expect(await parley('critique', folder, '--job', jobFile)).toBe(2);
-    expect(stderr).toMatch(/no manifest/);
+    expect(output.stderr).toMatch(/no manifest/);
   });
 });

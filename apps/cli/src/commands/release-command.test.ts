@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type AcceptedConversation, acceptedConversationSchema, rejectedCandidateSchema } from '@parley/core';
 import { readReleaseManifest, verifyRelease, writeRelease } from '@parley/scheduler';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type CapturedOutput, captureOutput } from '../../../../test/support/captured-output';
 import {
   syntheticConfig,
   syntheticReleaseInput,
@@ -14,8 +15,7 @@ import { main } from '../main';
 const RUN = 'cli-release';
 let output: string;
 let release: string;
-let stdout: string;
-let stderr: string;
+let captured: CapturedOutput;
 
 beforeEach(async () => {
   output = await mkdtemp(path.join(tmpdir(), 'parley-release-cli-'));
@@ -29,16 +29,7 @@ beforeEach(async () => {
   await writeRelease(
     syntheticReleaseInput(release, RUN, syntheticConfig({ iterations: 2, pairs: 40 }), run.facts),
   );
-  stdout = '';
-  stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
+  captured = captureOutput();
 });
 afterEach(async () => {
   vi.restoreAllMocks();
@@ -57,15 +48,15 @@ async function readLines<T>(file: string, parse: (value: unknown) => T): Promise
 describe('parley release', () => {
   it('shows, samples and verifies a release', async () => {
     expect(await parley('release', 'show', release)).toBe(0);
-    expect(stdout).toMatch(/release of run cli-release/);
-    expect(stdout).toMatch(/train \d+, validation \d+, test \d+/);
-    stdout = '';
+    expect(captured.stdout).toMatch(/release of run cli-release/);
+    expect(captured.stdout).toMatch(/train \d+, validation \d+, test \d+/);
+    captured.stdout = '';
     expect(await parley('release', 'sample', release, '2', '--split', 'train')).toBe(0);
-    expect(stdout.match(/^── /gm)).toHaveLength(2);
-    expect(stdout).toContain('(train, iteration');
-    stdout = '';
+    expect(captured.stdout.match(/^── /gm)).toHaveLength(2);
+    expect(captured.stdout).toContain('(train, iteration');
+    captured.stdout = '';
     expect(await parley('release', 'verify', release)).toBe(0);
-    expect(stdout).toContain('verified');
+    expect(captured.stdout).toContain('verified');
   });
 
   it('filters by judge score and expert into a new release that verifies, keeping what it dropped as rejected', async () => {
@@ -83,7 +74,7 @@ describe('parley release', () => {
         'faithfulness',
       ),
     ).toBe(0);
-    expect(stderr).toBe('');
+    expect(captured.stderr).toBe('');
     expect(await verifyRelease(target)).toEqual({ ok: true, problems: [] });
     const source = await readLines(path.join(release, 'conversations.jsonl'), (v) =>
       acceptedConversationSchema.parse(v),
@@ -117,7 +108,7 @@ describe('parley release', () => {
       '--iteration',
       '1',
     );
-    expect(stderr).toBe('');
+    expect(captured.stderr).toBe('');
     expect(code).toBe(0);
     expect(await verifyRelease(target)).toEqual({ ok: true, problems: [] });
     const kept = await readLines(path.join(target, 'conversations.jsonl'), (v) =>
@@ -169,20 +160,20 @@ describe('parley release', () => {
         ),
       ).toBe(true);
     }
-    expect(stdout).toMatch(/spc\/train\.csv: \d+ records/);
-    expect(stdout).toMatch(/data\/train-00000-of-00001\.parquet: \d+ records/);
+    expect(captured.stdout).toMatch(/spc\/train\.csv: \d+ records/);
+    expect(captured.stdout).toMatch(/data\/train-00000-of-00001\.parquet: \d+ records/);
   });
 
   it('answers a user error with one line and exit code 2', async () => {
     expect(await parley('release', 'show', path.join(output, 'missing', 'folder'))).toBe(2);
-    expect(stderr.trim().split('\n')).toHaveLength(1);
-    stderr = '';
+    expect(captured.stderr.trim().split('\n')).toHaveLength(1);
+    captured.stderr = '';
     const taken = path.join(output, 'taken');
     await mkdir(taken);
     await writeFile(path.join(taken, 'x'), 'x');
     expect(await parley('release', 'filter', release, '--out', taken)).toBe(2);
-    expect(stderr).toMatch(/already exists and is not empty/);
-    stderr = '';
+    expect(captured.stderr).toMatch(/already exists and is not empty/);
+    captured.stderr = '';
     expect(
       await parley('release', 'filter', release, '--out', path.join(output, 'y'), '--min-score', '2'),
     ).toBe(2);

@@ -2,7 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type CapturedOutput, captureOutput } from '../../../../test/support/captured-output';
 import { deleteNamespace } from '../../../../test/support/redis-namespace';
+import { embeddedRunEnvironment } from '../../../../test/support/run-environment';
 import { main } from '../main';
 
 // `parley status` and `parley runs` on a real (small) run in a namespace of its own: the usage
@@ -15,21 +17,7 @@ describe('parley status and parley runs', { timeout: 60_000 }, () => {
   const namespace = `test-cli-status-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   let folder = '';
   let runId = '';
-  let stdout = '';
-  let stderr = '';
-
-  const capture = () => {
-    stdout = '';
-    stderr = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stdout += String(chunk);
-      return true;
-    });
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stderr += String(chunk);
-      return true;
-    });
-  };
+  let output: CapturedOutput;
 
   beforeAll(async () => {
     folder = await mkdtemp(path.join(os.tmpdir(), 'parley-status-'));
@@ -49,12 +37,10 @@ critic: { model: sim }
 simulator: { faults: { rateLimited: 0.2, retryAfterSeconds: 0 } }
 `,
     );
-    process.env.PARLEY_NAMESPACE = namespace;
-    process.env.PARLEY_LOG_LEVEL = 'error';
-    delete process.env.PARLEY_SIMULATOR_URL;
-    capture();
+    process.env = embeddedRunEnvironment(namespace, { set: { PARLEY_LOG_LEVEL: 'error' } });
+    output = captureOutput();
     expect(await main(['node', 'parley', 'run', jobFile, '--no-progress'])).toBe(0);
-    runId = /^parley: run (\S+) →/m.exec(stderr)![1]!;
+    runId = /^parley: run (\S+) →/m.exec(output.stderr)![1]!;
     vi.restoreAllMocks();
   });
   afterEach(() => {
@@ -68,32 +54,32 @@ simulator: { faults: { rateLimited: 0.2, retryAfterSeconds: 0 } }
   });
 
   it('status shows tokens, cost and provider trouble from the usage ledger, within 100 columns', async () => {
-    capture();
+    output = captureOutput();
     expect(await main(['node', 'parley', 'status', runId])).toBe(0);
-    const lines = stdout.trimEnd().split('\n');
+    const lines = output.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe(`run ${runId}: completed, done`);
-    expect(stdout).toMatch(/^tokens: [\d,]+ in, [\d,]+ out; cost \$0\.\d{4}$/m);
-    expect(stdout).toMatch(
+    expect(output.stdout).toMatch(/^tokens: [\d,]+ in, [\d,]+ out; cost \$0\.\d{4}$/m);
+    expect(output.stdout).toMatch(
       /^calls: [\d,]+ \(0 cached\), (\d+) retries, [1-9]\d* × 429, 0 malformed answers, 0 failed$/m,
     );
-    expect(stdout).toMatch(/^│ structure +│ 100\.0% \d+\/\d+ +│$/m);
+    expect(output.stdout).toMatch(/^│ structure +│ 100\.0% \d+\/\d+ +│$/m);
     expect(
       Math.max(...lines.filter((line) => !line.includes('folder')).map((line) => line.length)),
     ).toBeLessThanOrEqual(100);
     // The pace is for runs still going.
-    expect(stdout).not.toContain('pairs/min');
+    expect(output.stdout).not.toContain('pairs/min');
 
-    capture();
+    output = captureOutput();
     expect(await main(['node', 'parley', 'status', runId, '--json'])).toBe(0);
-    const json = JSON.parse(stdout) as { usage: { total: { costUsd: number; rateLimited: number } } };
+    const json = JSON.parse(output.stdout) as { usage: { total: { costUsd: number; rateLimited: number } } };
     expect(json.usage.total.costUsd).toBeGreaterThan(0);
     expect(json.usage.total.rateLimited).toBeGreaterThan(0);
   });
 
   it('runs lists acceptance, cost and duration per run', async () => {
-    capture();
+    output = captureOutput();
     expect(await main(['node', 'parley', 'runs'])).toBe(0);
-    const header = stdout.split('\n').find((line) => line.includes('│ run '))!;
+    const header = output.stdout.split('\n').find((line) => line.includes('│ run '))!;
     expect(header.split('│').map((cell) => cell.trim())).toEqual([
       '',
       'run',
@@ -107,7 +93,7 @@ simulator: { faults: { rateLimited: 0.2, retryAfterSeconds: 0 } }
       'folder',
       '',
     ]);
-    const row = stdout.split('\n').find((line) => line.includes(runId))!;
+    const row = output.stdout.split('\n').find((line) => line.includes(runId))!;
     const cells = row.split('│').map((cell) => cell.trim());
     expect(cells.slice(2, 8)).toEqual([
       'completed',

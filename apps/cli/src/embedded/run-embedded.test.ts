@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { RunFolder } from '@parley/scheduler';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type CapturedOutput, captureOutput } from '../../../../test/support/captured-output';
 import { deleteNamespace } from '../../../../test/support/redis-namespace';
+import { embeddedRunEnvironment } from '../../../../test/support/run-environment';
 import { main } from '../main';
 import { runEmbedded } from './run-embedded';
 import { serveAfterRun } from './serve-after-run';
@@ -53,19 +55,9 @@ function namespace(label: string): string {
 
 describe('a run whose every pair failed', { timeout: 60_000 }, () => {
   const saved = { ...process.env };
-  let stdout = '';
-  let stderr = '';
+  let output: CapturedOutput;
   beforeEach(() => {
-    stdout = '';
-    stderr = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stdout += String(chunk);
-      return true;
-    });
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stderr += String(chunk);
-      return true;
-    });
+    output = captureOutput();
   });
   afterEach(() => {
     vi.restoreAllMocks();
@@ -80,18 +72,16 @@ describe('a run whose every pair failed', { timeout: 60_000 }, () => {
       'simulator: { faults: { malformed: 1 } }',
       '    maxRetries: 0\n    structuredOutputRetries: 0',
     );
-    process.env.PARLEY_NAMESPACE = namespace('failed');
-    delete process.env.PARLEY_SIMULATOR_URL;
-    process.env.PARLEY_LOG_LEVEL = 'error';
+    process.env = embeddedRunEnvironment(namespace('failed'), { set: { PARLEY_LOG_LEVEL: 'error' } });
 
     expect(await main(['node', 'parley', 'run', jobFile, '--no-progress'])).toBe(1);
     const reason = 'every pair failed (4 pairs): 8 × unparseable';
-    const runId = /^parley: run (\S+) →/m.exec(stderr)?.[1];
+    const runId = /^parley: run (\S+) →/m.exec(output.stderr)?.[1];
     expect(runId).toBeDefined();
-    expect(stdout).toContain(`run ${runId}: failed (${reason})`);
-    expect(stdout).toContain('pairs: 4 planned, 0 accepted, 0 rejected, 4 failed');
-    expect(stdout).toContain('failures: 8 × unparseable');
-    expect(stderr).toContain(`parley: run ${runId}: failed (${reason})\n`);
+    expect(output.stdout).toContain(`run ${runId}: failed (${reason})`);
+    expect(output.stdout).toContain('pairs: 4 planned, 0 accepted, 0 rejected, 4 failed');
+    expect(output.stdout).toContain('failures: 8 × unparseable');
+    expect(output.stderr).toContain(`parley: run ${runId}: failed (${reason})\n`);
 
     // The failure lines stay in the run folder, one per failed candidate; no release is written.
     const runFolder = path.join(path.dirname(jobFile), 'releases', runId!);
@@ -108,11 +98,11 @@ describe('a run whose every pair failed', { timeout: 60_000 }, () => {
     expect(existsSync(path.join(runFolder, 'manifest.json'))).toBe(false);
 
     // Waiting on it from another command says the same, and fails the same way.
-    stdout = '';
-    stderr = '';
+    output.stdout = '';
+    output.stderr = '';
     expect(await main(['node', 'parley', 'status', runId!, '--follow'])).toBe(1);
-    expect(stderr).toBe(`parley: run ${runId}: failed (${reason})\n`);
-    expect(stdout).toContain('failures: 8 × unparseable');
+    expect(output.stderr).toBe(`parley: run ${runId}: failed (${reason})\n`);
+    expect(output.stdout).toContain('failures: 8 × unparseable');
     process.exitCode = undefined;
     // Only showing it is no failure.
     expect(await main(['node', 'parley', 'status', runId!])).toBe(0);
@@ -122,12 +112,7 @@ describe('a run whose every pair failed', { timeout: 60_000 }, () => {
 describe('parley run --dashboard', { timeout: 60_000 }, () => {
   it('keeps the dashboard serving the finished run until told to stop', async () => {
     const jobFile = await writeJob('served', '');
-    const environment: NodeJS.ProcessEnv = {
-      ...process.env,
-      PARLEY_NAMESPACE: namespace('served'),
-      PARLEY_LOG_LEVEL: 'error',
-    };
-    delete environment.PARLEY_SIMULATOR_URL;
+    const environment = embeddedRunEnvironment(namespace('served'), { set: { PARLEY_LOG_LEVEL: 'error' } });
     const result = await runEmbedded({
       jobFile,
       progress: false,
@@ -157,12 +142,7 @@ describe('parley run --dashboard', { timeout: 60_000 }, () => {
 
   it('without keepServing closes with the run, as before', async () => {
     const jobFile = await writeJob('closed', '');
-    const environment: NodeJS.ProcessEnv = {
-      ...process.env,
-      PARLEY_NAMESPACE: namespace('closed'),
-      PARLEY_LOG_LEVEL: 'error',
-    };
-    delete environment.PARLEY_SIMULATOR_URL;
+    const environment = embeddedRunEnvironment(namespace('closed'), { set: { PARLEY_LOG_LEVEL: 'error' } });
     let url: string | undefined;
     const result = await runEmbedded({
       jobFile,

@@ -1,5 +1,6 @@
-import { criticConfigSchema, type IterationCounters, type RunRecord } from '@parley/core';
+import { criticConfigSchema, type RunRecord } from '@parley/core';
 import { describe, expect, it } from 'vitest';
+import { iterationCounters } from '../../../../test/support/iteration-counters';
 import { expertPassTable } from './iteration-table';
 import { failuresLine, oneLine, pairTotalsLine, runOutcomeLine, runSucceeded } from './run-outcome';
 
@@ -13,18 +14,6 @@ const run = (fields: Partial<RunRecord>): RunRecord => ({
   runFolder: '/tmp/out/demo-1',
   createdAt: 0,
   updatedAt: 0,
-  ...fields,
-});
-
-const counters = (fields: Partial<IterationCounters>): IterationCounters => ({
-  iteration: 1,
-  planned: 0,
-  enqueued: 0,
-  accepted: 0,
-  rejected: 0,
-  failed: 0,
-  experts: {},
-  failures: {},
   ...fields,
 });
 
@@ -47,8 +36,8 @@ describe('the outcome of a run, as commands that wait for it print it', () => {
 
   it('totals the pairs (0 accepted says so) and names the failure reasons with counts', () => {
     const iterations = [
-      counters({ planned: 10, rejected: 8, failed: 2, failures: { timeout: 3 } }),
-      counters({
+      iterationCounters({ planned: 10, rejected: 8, failed: 2, failures: { timeout: 3 } }),
+      iterationCounters({
         iteration: 2,
         planned: 10,
         rejected: 10,
@@ -57,7 +46,7 @@ describe('the outcome of a run, as commands that wait for it print it', () => {
     ];
     expect(pairTotalsLine(iterations)).toBe('pairs: 20 planned, 0 accepted, 18 rejected, 2 failed');
     expect(failuresLine(iterations)).toBe('failures: 4 × timeout, 1 × provider-error (503)');
-    expect(failuresLine([counters({ planned: 3, accepted: 3 })])).toBeUndefined();
+    expect(failuresLine([iterationCounters({ planned: 3, accepted: 3 })])).toBeUndefined();
   });
 });
 
@@ -65,7 +54,7 @@ describe('expertPassTable', () => {
   it('has a row per expert in cascade order, with denominators and unparseable answers apart', () => {
     const table = expertPassTable(
       [
-        counters({
+        iterationCounters({
           planned: 4,
           accepted: 2,
           rejected: 2,
@@ -89,6 +78,6 @@ describe('expertPassTable', () => {
   });
 
   it('is empty when no expert judged anything', () => {
-    expect(expertPassTable([counters({ planned: 3 })])).toBe('');
+    expect(expertPassTable([iterationCounters({ planned: 3 })])).toBe('');
   });
 });

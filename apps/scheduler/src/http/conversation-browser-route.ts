@@ -46,6 +46,7 @@ export async function loadConversationPage(
 export interface ConversationBrowserRouteOptions {
   store: RunStore;
   secrets: readonly string[];
+  /** The dashboard's page sender (layout, CSP, `?fragment=1` refresh). */
   sendPage: (
     request: Request,
     response: Response,

@@ -1,23 +1,17 @@
-import { ID_PATTERN, type RunStore, TERMINAL_STATUSES } from '@parley/core';
+import { ID_PATTERN, TERMINAL_STATUSES } from '@parley/core';
 import type { Queue } from 'bullmq';
-import type { Express, Request, Response } from 'express';
-import { addConversationBrowserRoute } from './conversation-browser-route';
+import type { Express } from 'express';
+import {
+  addConversationBrowserRoute,
+  type ConversationBrowserRouteOptions,
+} from './conversation-browser-route';
 import { renderRunJobsContent } from './dashboard-pages';
-import type { SafeHtml } from './html-template';
 import { redactText } from './redact-secrets';
 import { serveRunFile } from './run-files';
 import { listRunJobs, runJobsQuerySchema } from './run-jobs';
 
-export interface RunDetailRoutesOptions {
-  store: RunStore;
+export interface RunDetailRoutesOptions extends ConversationBrowserRouteOptions {
   queues: readonly Queue[];
-  secrets: readonly string[];
-  /** The dashboard's page sender (layout, CSP, `?fragment=1` refresh). */
-  sendPage: (
-    request: Request,
-    response: Response,
-    page: { title: string; section: 'run'; content: SafeHtml; final: boolean },
-  ) => void;
 }
 
 /**

@@ -3,7 +3,7 @@ import { InputError, profilePairSchema, type ReleaseSplit, type RunConfig } from
 import { z } from 'zod';
 import { basePairIdOf, planOccurrences } from '../iteration-plan';
 import { assignSplits, type SplitAssignmentStats, splitAssignmentStatsSchema } from './profile-splits';
-import { readLines } from './read-lines';
+import { readJsonlRecords } from './read-jsonl-records';
 
 /** What the release adds to a line about its pair: ids in pairs.jsonl and profiles.jsonl, split. */
 export interface PairFacts {
@@ -50,26 +50,13 @@ export class ReleasePairs {
     const pairs: Array<{ id: string; user1: string; user2: string }> = [];
     const seen = new Set<string>();
     try {
-      for await (const line of readLines(file)) {
-        if (line.text.trim() === '') continue;
-        let value: unknown;
-        try {
-          value = JSON.parse(line.text);
-        } catch {
-          throw new InputError(`${file}:${line.number}`, 'not JSON', { code: 'RELEASE_INPUT_INVALID' });
-        }
-        const parsed = pairIdsSchema.safeParse(value);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          throw new InputError(
-            `${file}:${line.number}`,
-            `not a profile pair: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
-            { code: 'RELEASE_INPUT_INVALID' },
-          );
-        }
-        const { id, user1, user2 } = parsed.data;
+      for await (const { line, record } of readJsonlRecords(file, pairIdsSchema, {
+        what: 'a profile pair',
+        code: 'RELEASE_INPUT_INVALID',
+      })) {
+        const { id, user1, user2 } = record;
         if (seen.has(id))
-          throw new InputError(`${file}:${line.number}`, `pair id ${id} appears twice`, {
+          throw new InputError(`${file}:${line}`, `pair id ${id} appears twice`, {
             code: 'RELEASE_INPUT_INVALID',
           });
         seen.add(id);

@@ -2,12 +2,11 @@ import path from 'node:path';
 import {
   type AcceptedConversation,
   acceptedConversationSchema,
-  InputError,
   type RejectedCandidate,
   rejectedCandidateSchema,
 } from '@parley/core';
 import type { z } from 'zod';
-import { readLines } from './read-lines';
+import { readJsonlRecords } from './read-jsonl-records';
 import { RELEASE_PATHS } from './release-layout';
 
 /**
@@ -29,24 +28,7 @@ export function readReleaseRejections(releaseFolder: string): AsyncGenerator<Rej
 }
 
 async function* readRecords<T>(file: string, schema: z.ZodType<T>): AsyncGenerator<T> {
-  for await (const line of readLines(file)) {
-    if (line.text.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line.text);
-    } catch {
-      throw new InputError(`${file}:${line.number}`, 'not JSON');
-    }
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new InputError(
-        `${file}:${line.number}`,
-        `not a valid record: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
-      );
-    }
-    yield parsed.data;
-  }
+  for await (const { record } of readJsonlRecords(file, schema, { what: 'a valid record' })) yield record;
 }
 
 /** Every record of a generator, in order. */

@@ -4,6 +4,21 @@ import { fraction, nonEmptyString, positiveInteger } from './config-types';
 export const fedPolicySchema = z.enum(['depth', 'coherency', 'consistency', 'diversity', 'likeability']);
 export type FedPolicy = z.infer<typeof fedPolicySchema>;
 
+/**
+ * The filters that need no model, in the order `parley critic score` lists them; the Critic's
+ * offline experts are these (plus its word-list toxicity expert).
+ */
+export const MODEL_FREE_FILTERS = [
+  'structure',
+  'grounding',
+  'roles',
+  'copying',
+  'contradiction',
+  'truncation',
+  'repetition',
+  'near-duplicate',
+] as const;
+
 /** Thresholds of the offline experts, which cost no tokens and run first. */
 export const offlineExpertsConfigSchema = z.strictObject({
   /**
@@ -36,20 +51,7 @@ export const criticConfigSchema = z.strictObject({
   model: nonEmptyString(),
   /** Filters and their order; cheap offline ones first. */
   filters: z
-    .array(
-      z.enum([
-        'structure',
-        'grounding',
-        'roles',
-        'copying',
-        'contradiction',
-        'truncation',
-        'repetition',
-        'near-duplicate',
-        'toxicity',
-        'faithfulness',
-      ]),
-    )
+    .array(z.enum([...MODEL_FREE_FILTERS, 'toxicity', 'faithfulness']))
     .default([
       'structure',
       'repetition',

@@ -49,8 +49,8 @@ export const simulatorFaultsSchema = z.strictObject({
 export type SimulatorFaults = z.infer<typeof simulatorFaultsSchema>;
 
 /**
- * Kinds of defect the simulator's Generator writes on purpose (the Critic's DEFECT_KINDS: the
- * simulator checks they stay the same list).
+ * Kinds of defect the simulator's Generator writes on purpose; the Critic plants the same kinds
+ * (its DEFECT_KINDS is this list).
  */
 export const SIMULATED_DEFECT_KINDS = [
   'verbatim-copy',

@@ -1,20 +1,12 @@
+import { SIMULATED_DEFECT_KINDS, type SimulatedDefectKind } from '@parley/core';
+
 /**
  * Defects planted into real conversations to measure what the offline experts catch (`parley
- * critic plant` / `score`), each one way a generated conversation goes wrong. Shared with any
- * tool that needs the same kinds (a simulator that writes defective conversations on purpose,
- * a quality benchmark).
+ * critic plant` / `score`), each one way a generated conversation goes wrong. The list lives in
+ * core, where the simulator's Generator writes the same kinds on purpose.
  */
-export const DEFECT_KINDS = [
-  'verbatim-copy',
-  'abuse',
-  'repeated-turns',
-  'truncated',
-  'swapped-personas',
-  'exchanged-personas',
-  'self-contradiction',
-  'shuffled',
-] as const;
-export type DefectKind = (typeof DEFECT_KINDS)[number];
+export const DEFECT_KINDS = SIMULATED_DEFECT_KINDS;
+export type DefectKind = SimulatedDefectKind;
 
 /** What each kind does to a conversation, for help texts and reports. */
 export const DEFECT_DESCRIPTIONS: Readonly<Record<DefectKind, string>> = {

@@ -1,13 +1,11 @@
 import type OpenAI from 'openai';
-import { withCallDeadline } from '../call-deadline';
-import { LlmCallError } from '../errors/llm-call-error';
 import type { CallContext, EmbeddingModel, EmbeddingResult } from '../language-model';
 import type { TransportOptions } from '../language-model-adapter';
 import { countTextTokens } from '../token-count';
-import { deadlineError, describeResponseIssues, invalidResponseError } from '../vendor-error';
+import { describeResponseIssues, invalidResponseError } from '../vendor-error';
 import { createOpenAIClient } from './openai-client';
-import { mapOpenAIError } from './openai-error';
 import { openAIEmbeddingResponseSchema } from './openai-response-schemas';
+import { sendOpenAIRequest } from './send-openai-request';
 
 export interface OpenAIEmbeddingModelSettings {
   /** @defaultValue 'openai' */
@@ -44,27 +42,16 @@ export class OpenAIEmbeddingModel implements EmbeddingModel {
 
   async embed(texts: string[], context: CallContext & TransportOptions = {}): Promise<EmbeddingResult> {
     if (texts.length === 0) return { embeddings: [], usage: { inputTokens: 0, outputTokens: 0 } };
-    let response: unknown;
-    try {
-      const timeoutMs = context.timeoutMs ?? this.timeoutMs;
-      const outcome = await withCallDeadline(timeoutMs, context.signal, (signal) =>
+    const response = await sendOpenAIRequest(
+      { provider: this.provider, modelId: this.modelId, timeoutMs: this.timeoutMs },
+      context,
+      (requestOptions) =>
         this.client.embeddings.create(
           // The SDK asks for base64 unless told otherwise; not every compatible server speaks it.
           { model: this.model, input: texts, encoding_format: 'float' },
-          {
-            signal,
-            timeout: timeoutMs,
-            maxRetries: 0,
-            headers: { 'X-Stainless-Retry-Count': String(context.attempt ?? 0) },
-          },
+          requestOptions,
         ),
-      );
-      if ('expired' in outcome) throw deadlineError(this, timeoutMs, outcome.cause);
-      response = outcome.value;
-    } catch (error) {
-      if (error instanceof LlmCallError) throw error;
-      throw mapOpenAIError(error, { provider: this.provider, modelId: this.modelId, signal: context.signal });
-    }
+    );
     const parsed = openAIEmbeddingResponseSchema.safeParse(response);
     if (!parsed.success) throw invalidResponseError(this, describeResponseIssues(parsed.error));
     if (parsed.data.data.length !== texts.length) {

@@ -1,12 +1,10 @@
 import type OpenAI from 'openai';
-import { withCallDeadline } from '../call-deadline';
-import { LlmCallError } from '../errors/llm-call-error';
 import type { CallContext, ModerationModel, ModerationVerdict } from '../language-model';
 import type { TransportOptions } from '../language-model-adapter';
-import { deadlineError, describeResponseIssues, invalidResponseError } from '../vendor-error';
+import { describeResponseIssues, invalidResponseError } from '../vendor-error';
 import { createOpenAIClient } from './openai-client';
-import { mapOpenAIError } from './openai-error';
 import { openAIModerationResponseSchema } from './openai-response-schemas';
+import { sendOpenAIRequest } from './send-openai-request';
 
 export interface OpenAIModerationModelSettings {
   /** @defaultValue 'openai' */
@@ -46,26 +44,11 @@ export class OpenAIModerationModel implements ModerationModel {
     context: CallContext & TransportOptions = {},
   ): Promise<ModerationVerdict[]> {
     if (texts.length === 0) return [];
-    let response: unknown;
-    try {
-      const timeoutMs = context.timeoutMs ?? this.timeoutMs;
-      const outcome = await withCallDeadline(timeoutMs, context.signal, (signal) =>
-        this.client.moderations.create(
-          { model: this.model, input: texts },
-          {
-            signal,
-            timeout: timeoutMs,
-            maxRetries: 0,
-            headers: { 'X-Stainless-Retry-Count': String(context.attempt ?? 0) },
-          },
-        ),
-      );
-      if ('expired' in outcome) throw deadlineError(this, timeoutMs, outcome.cause);
-      response = outcome.value;
-    } catch (error) {
-      if (error instanceof LlmCallError) throw error;
-      throw mapOpenAIError(error, { provider: this.provider, modelId: this.modelId, signal: context.signal });
-    }
+    const response = await sendOpenAIRequest(
+      { provider: this.provider, modelId: this.modelId, timeoutMs: this.timeoutMs },
+      context,
+      (requestOptions) => this.client.moderations.create({ model: this.model, input: texts }, requestOptions),
+    );
     const parsed = openAIModerationResponseSchema.safeParse(response);
     if (!parsed.success) throw invalidResponseError(this, describeResponseIssues(parsed.error));
     if (parsed.data.results.length !== texts.length) {
