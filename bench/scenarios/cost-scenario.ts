@@ -143,7 +143,7 @@ export const costScenario: Scenario = {
       notes: [
         'Prices: OpenAI gpt-4.1-mini list prices ($0.40 input, $0.10 cached input, $1.60 output per million tokens; batches at 50 %). Tokens are the run’s usage ledger (every provider call, structured-output retries included).',
         '"sync" prices every input token at the input price (Parley before prompt caching); "+ prompt cache" prices the input the simulator reported as cached (`cached_tokens`, a prefix of 1024+ tokens sent within 5 minutes) at the cached price.',
-        'Batch rows price the same run’s tokens at the batch discount: a Batch API answers the same requests with the same token counts at half price. They are a projection, not a batch execution: `execution: batch` is not implemented yet (docs/batch-mode.md).',
+        'Batch rows price the same run’s tokens at the batch discount: a Batch API answers the same requests with the same token counts at half price. The batch path (`execution: batch`, docs/batch-mode.md) answers each line with the same tokens; a batch call costs exactly 0.5x its sync call (batch-execution.test.ts).',
         'Each panel runs on its own model name, so neither the response cache nor the simulator’s prompt cache carries over from the other panel’s run.',
       ],
     };

@@ -1,6 +1,7 @@
 export * from './anthropic/anthropic-language-model';
 export * from './anthropic/convert-to-anthropic-messages';
 export * from './anthropic/map-anthropic-finish-reason';
+export * from './batch';
 export * from './call-deadline';
 export * from './check-models';
 export * from './create-response-cache';

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ConfigError, keyPrefix, type ModelConfig, type RunConfig } from '@parley/core';
 import { AnthropicLanguageModel } from './anthropic/anthropic-language-model';
+import { createBatchBinding } from './batch/batch-binding';
+import { type BatchSettings, resolveBatchSettings } from './batch/batch-settings';
 import { createResponseCache } from './create-response-cache';
 import type { EmbeddingModel, LanguageModel, ModerationModel } from './language-model';
 import { BudgetGuard } from './middleware/budget-guard';
@@ -54,6 +56,8 @@ export interface ModelRegistryOptions {
    * @defaultValue 'drop'
    */
   anthropicSamplingParameters?: 'send' | 'drop';
+  /** Tuning of `execution: batch` bindings. @defaultValue PARLEY_BATCH_* variables, then DEFAULT_BATCH_SETTINGS */
+  batch?: Partial<BatchSettings>;
 }
 
 /** Every model of a run, each behind the middleware, created on first use. */
@@ -178,8 +182,25 @@ export function createModelRegistry(options: ModelRegistryOptions): ModelRegistr
 
     languageModel(name) {
       return memo(`language:${name}`, () => {
-        const config = bindingOf(name);
-        const { baseURL, apiKey, keySource } = connection(name, config);
+        const bound = bindingOf(name);
+        const { baseURL, apiKey, keySource } = connection(name, bound);
+        // A batch binding's SDK client sends into the model's batch queue (batch/batch-binding.ts).
+        const batch =
+          bound.execution === 'batch'
+            ? createBatchBinding({
+                name,
+                config: bound,
+                baseURL,
+                apiKey,
+                queueId: limiterId(bound, baseURL, keySource),
+                redis: options.redis,
+                prefix,
+                runId: options.runId,
+                settings: resolveBatchSettings(environment, options.batch),
+                logger: options.logger,
+              })
+            : undefined;
+        const config = batch?.runnerConfig ?? bound;
         const adapter =
           config.provider === 'anthropic'
             ? new AnthropicLanguageModel({
@@ -189,6 +210,7 @@ export function createModelRegistry(options: ModelRegistryOptions): ModelRegistr
                 timeoutMs: config.timeoutMs,
                 samplingParameters: options.anthropicSamplingParameters,
                 logger: options.logger,
+                client: batch?.anthropicClient,
               })
             : new OpenAILanguageModel({
                 provider: config.provider,
@@ -197,10 +219,18 @@ export function createModelRegistry(options: ModelRegistryOptions): ModelRegistr
                 apiKey,
                 timeoutMs: config.timeoutMs,
                 logger: options.logger,
+                client: batch?.openaiClient,
               });
         return new GuardedLanguageModel({
           adapter,
-          runner: runnerFor(name, config, adapter.modelId, baseURL, keySource),
+          // Batch waiters hold no sync slot: their limiter is apart from the model's sync one.
+          runner: runnerFor(
+            name,
+            config,
+            adapter.modelId,
+            baseURL,
+            batch ? `${keySource ?? ''}#batch` : keySource,
+          ),
           name,
           model: config.model,
           decoding: config.decoding,
@@ -291,6 +321,10 @@ export function limiterId(
     .update(JSON.stringify([config.provider, baseURL, config.model, keySource ?? '']))
     .digest('hex')
     .slice(0, 12);
-  const readable = `${config.provider}.${config.model}`.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80);
-  return `${readable}.${hash}`;
+  return `${limiterIdReadablePart(config)}.${hash}`;
+}
+
+/** The part of a limiter (and batch queue) id a person can read: `openai.gpt-4o-mini`. */
+export function limiterIdReadablePart(config: Pick<ModelConfig, 'provider' | 'model'>): string {
+  return `${config.provider}.${config.model}`.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80);
 }

@@ -8,6 +8,7 @@ import {
   RunStore,
   TERMINAL_STATUSES,
 } from '@parley/core';
+import { type BatchProgress, readBatchProgress } from '@parley/llm';
 import { IterationTokenReader, type RunView, RunViews } from '@parley/scheduler';
 import type { Command } from 'commander';
 import { parsePositiveInteger } from '../options/number-options';
@@ -30,10 +31,12 @@ export function registerRunStatusCommands(program: Command): void {
     .option('--follow', 'refresh until the run finishes (redrawn in place on a terminal)')
     .action(async (runId: string, options: { json?: boolean; follow?: boolean }) => {
       await withStore(async ({ store, views }) => {
-        const critic = await store
-          .getConfig(runId)
-          .then((config) => config.critic)
-          .catch(() => undefined);
+        const config = await store.getConfig(runId).catch(() => undefined);
+        const critic = config?.critic;
+        // Models whose calls go through a Batch API: their queues show how far the batches are.
+        const batchModels = Object.entries(config?.models ?? {}).filter(
+          ([, model]) => model.execution === 'batch',
+        );
         // On a terminal, following redraws the block in place; in a pipe or a log, it reprints.
         const block =
           options.follow && !options.json && process.stdout.isTTY ? new LiveBlock(process.stdout) : undefined;
@@ -46,7 +49,12 @@ export function registerRunStatusCommands(program: Command): void {
               const { run, usage, progress } = view;
               process.stdout.write(`${JSON.stringify({ run, iterations, usage, progress }, null, 2)}\n`);
             } else {
-              const text = describeRunView(view, iterations, critic);
+              const batches = await Promise.all(
+                batchModels.map(async ([name, model]) =>
+                  batchProgressLine(name, model, await readBatchProgress(store.redis, store.prefix, model)),
+                ),
+              );
+              const text = [describeRunView(view, iterations, critic), ...batches].join('\n');
               if (block) block.render(text.split('\n'));
               else process.stdout.write(`${text}\n`);
             }
@@ -193,6 +201,23 @@ export function costProjectionLine(view: RunView): string {
   return projected === null
     ? `${spent}, projected when the first pair settles`
     : `${spent}, projected ${formatDollars(projected)} (from ${view.progress.pairsDone} of ${view.progress.pairsPlanned} pairs settled)`;
+}
+
+/**
+ * `batch gen (openai gpt-4.1-mini): 12 waiting, 2 batches in flight; 140 lines in 34 batches,
+ * 120 answered, 22 resubmitted` (counts over every run that uses that provider model).
+ */
+export function batchProgressLine(
+  name: string,
+  model: { provider: string; model: string },
+  progress: BatchProgress,
+): string {
+  return (
+    `batch ${name} (${model.provider} ${model.model}): ${progress.waiting} waiting, ` +
+    `${progress.inFlight} batch${progress.inFlight === 1 ? '' : 'es'} in flight; ` +
+    `${progress.linesSubmitted} lines in ${progress.batchesSubmitted} batches, ` +
+    `${progress.answered} answered, ${progress.resubmitted} resubmitted`
+  );
 }
 
 /** A user error (exit 2, one line): the id names no run in this Redis and namespace. */

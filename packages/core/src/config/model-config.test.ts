@@ -22,11 +22,10 @@ describe('model config: execution and batch prices', () => {
     expect(tooHigh.error?.issues[0]?.path).toEqual(['price', 'batchDiscount']);
   });
 
-  it('refuses execution: batch with a message that says why and what to use', () => {
+  it('accepts execution: batch and refuses an unknown mode', () => {
     const result = modelConfigSchema.safeParse({ provider: 'openai', model: 'm', execution: 'batch' });
-    expect(result.success).toBe(false);
-    expect(result.error?.issues[0]?.path).toEqual(['execution']);
-    expect(result.error?.issues[0]?.message).toMatch(/not available yet.*docs\/batch-mode\.md.*use sync/);
+    expect(result.success).toBe(true);
+    expect(result.data?.execution).toBe('batch');
     expect(
       modelConfigSchema.safeParse({ provider: 'openai', model: 'm', execution: 'later' }).error?.issues[0]
         ?.message,

@@ -51,13 +51,7 @@ export type ModelLimits = z.infer<typeof modelLimitsSchema>;
  * Batch API (OpenAI `/v1/batches`, Anthropic Message Batches) at `price.batchDiscount`, answered
  * within the provider's window (24 h) instead of seconds (docs/batch-mode.md).
  */
-export const executionModeSchema = z
-  .enum(['sync', 'batch'], { error: 'expected sync or batch' })
-  // Refused until batches survive a killed scheduler or worker without being submitted twice.
-  .refine((mode) => mode !== 'batch', {
-    error:
-      'execution: batch is not available yet (Parley cannot yet resume a running batch after a crash without submitting it twice; see docs/batch-mode.md); use sync',
-  });
+export const executionModeSchema = z.enum(['sync', 'batch'], { error: 'expected sync or batch' });
 export type ExecutionMode = z.infer<typeof executionModeSchema>;
 
 /** Decoding parameters. Unsupported ones become warnings in the adapter, not crashes. */

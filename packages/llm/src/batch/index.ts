@@ -1,0 +1,5 @@
+export * from './batch-binding';
+export * from './batch-progress';
+export * from './batch-queue';
+export * from './batch-settings';
+export * from './batch-vendor';
