@@ -3,7 +3,13 @@ import { createRedisConnection, keyPrefix, type RunRecord, RunStore } from '@par
 import { type RunningSimulator, startSimulator } from '@parley/simulator';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ParleyProcess, spawnParley, stopProcess, waitFor } from '../support/parley-processes';
+import {
+  type ParleyProcess,
+  spawnParley,
+  stopProcess,
+  waitFor,
+  waitForRunEnd,
+} from '../support/parley-processes';
 import { deleteNamespace } from '../support/redis-namespace';
 import { expectCompleteRelease } from '../support/release-checks';
 import { testNamespace, writeTestJob } from '../support/test-jobs';
@@ -124,15 +130,7 @@ describe('batch execution survives SIGKILL', { timeout: 300_000 }, () => {
 
     start(['scheduler'], environment);
     start(['worker', '--concurrency', '4'], environment);
-    const run: RunRecord = await waitFor(
-      'the run to finish after the kills',
-      async () => {
-        const current = await store.getRun(runId);
-        return current && ['completed', 'failed', 'cancelled'].includes(current.status) ? current : undefined;
-      },
-      240_000,
-      250,
-    );
+    const run: RunRecord = await waitForRunEnd(store, runId, 240_000, 'the run to finish after the kills');
     expect(run.status, run.error).toBe('completed');
     await expectCompleteRelease(run.runFolder, [12]);
 

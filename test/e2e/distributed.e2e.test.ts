@@ -2,7 +2,13 @@ import { createRedisConnection, keyPrefix, type RunRecord, RunStore } from '@par
 import { type RunningSimulator, startSimulator } from '@parley/simulator';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ParleyProcess, spawnParley, stopProcess, waitFor } from '../support/parley-processes';
+import {
+  type ParleyProcess,
+  spawnParley,
+  stopProcess,
+  waitFor,
+  waitForRunEnd,
+} from '../support/parley-processes';
 import { deleteNamespace } from '../support/redis-namespace';
 import { expectCompleteRelease } from '../support/release-checks';
 import { testNamespace, writeTestJob } from '../support/test-jobs';
@@ -46,10 +52,6 @@ async function detach(jobFile: string, environment: NodeJS.ProcessEnv): Promise<
   return detached.output().trim().split('\n').pop()!;
 }
 
-function runOf(store: RunStore, runId: string) {
-  return () => store.getRun(runId);
-}
-
 describe('distributed mode', { timeout: 240_000 }, () => {
   it('one scheduler and two worker processes complete a run', async () => {
     const environment: NodeJS.ProcessEnv = { ...environmentFor('distributed'), PARLEY_LOG_LEVEL: 'debug' };
@@ -62,15 +64,7 @@ describe('distributed mode', { timeout: 240_000 }, () => {
     ];
     const runId = await detach(jobFile, environment);
 
-    const run = await waitFor(
-      'the run to finish',
-      async () => {
-        const current = await runOf(store, runId)();
-        return current && ['completed', 'failed', 'cancelled'].includes(current.status) ? current : undefined;
-      },
-      120_000,
-      250,
-    );
+    const run = await waitForRunEnd(store, runId, 120_000, 'the run to finish');
     expect(run.status, run.error).toBe('completed');
     await expectCompleteRelease(run.runFolder, [16, 16]);
     // Both workers took jobs.
@@ -102,15 +96,7 @@ describe('distributed mode', { timeout: 240_000 }, () => {
     expect(before?.status).toBe('running');
 
     start(['scheduler'], environment);
-    const run: RunRecord = await waitFor(
-      'the run to finish after the restart',
-      async () => {
-        const current = await store.getRun(runId);
-        return current && ['completed', 'failed', 'cancelled'].includes(current.status) ? current : undefined;
-      },
-      120_000,
-      250,
-    );
+    const run: RunRecord = await waitForRunEnd(store, runId, 120_000, 'the run to finish after the restart');
     expect(run.status, run.error).toBe('completed');
     await expectCompleteRelease(run.runFolder, [30, 30]);
   });

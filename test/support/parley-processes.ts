@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { type RunRecord, type RunStore, TERMINAL_STATUSES } from '@parley/core';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 export const PARLEY_BIN = path.join(REPO_ROOT, 'apps/cli/bin/parley.js');
@@ -54,4 +55,22 @@ export async function stopProcess(processHandle: ParleyProcess, graceMs = 10_000
   const timer = setTimeout(() => processHandle.child.kill('SIGKILL'), graceMs);
   await processHandle.exited;
   clearTimeout(timer);
+}
+
+/** Waits until a run has ended (completed, failed or cancelled) and returns its record. */
+export function waitForRunEnd(
+  store: RunStore,
+  runId: string,
+  timeoutMs: number,
+  what = 'the run to finish',
+): Promise<RunRecord> {
+  return waitFor(
+    what,
+    async () => {
+      const current = await store.getRun(runId);
+      return current && TERMINAL_STATUSES.has(current.status) ? current : undefined;
+    },
+    timeoutMs,
+    250,
+  );
 }
