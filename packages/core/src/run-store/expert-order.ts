@@ -1,15 +1,16 @@
-import type { CriticConfig } from '../config/critic-config';
+import { type CriticConfig, MODEL_FREE_FILTERS } from '../config/critic-config';
 
 /**
  * The order the Critic runs its filters in, by the names their verdicts carry: the configured
  * `critic.filters`, once each, with the offline ones (no model, no tokens) moved to the front in
- * their configured order, as the panel does. The filters that call a model are faithfulness and
- * toxicity (unless judged by the word list); every other filter is offline.
+ * their configured order, as the panel does. Offline: the model-free filters, and toxicity when
+ * the word list judges it.
  */
 export function filterCascadeOrder(critic: Pick<CriticConfig, 'filters' | 'toxicity'>): string[] {
   const filters = [...new Set(critic.filters)];
+  const modelFree = new Set<string>(MODEL_FREE_FILTERS);
   const callsModel = (name: string) =>
-    name === 'faithfulness' || (name === 'toxicity' && critic.toxicity !== 'wordlist');
+    !modelFree.has(name) && !(name === 'toxicity' && critic.toxicity === 'wordlist');
   return [...filters.filter((name) => !callsModel(name)), ...filters.filter(callsModel)];
 }
 
