@@ -3,14 +3,11 @@ import path from 'node:path';
 import { profilePairSchema, userProfileSchema } from '@parley/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runEmbedded } from '../../apps/cli/src/embedded/run-embedded';
-import { REPO_ROOT } from '../support/parley-processes';
 import { deleteNamespace } from '../support/redis-namespace';
 import { expectCompleteRelease, readJsonl } from '../support/release-checks';
+import { SPC_TEST_CSV } from '../support/spc-test-split';
 import { testNamespace, writeTestJob } from '../support/test-jobs';
 
-const SPC_TEST_CSV =
-  process.env.PARLEY_SPC_TEST_CSV ??
-  path.resolve(REPO_ROOT, '../shared/data/Synthetic-Persona-Chat_test.csv');
 const namespace = testNamespace('expand');
 afterAll(() => deleteNamespace(namespace));
 

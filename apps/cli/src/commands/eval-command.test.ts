@@ -8,11 +8,10 @@ import { readSeed } from '@parley/dataset';
 import { evaluationReportSchema } from '@parley/evaluation';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SPC_TEST_CSV } from '../../../../test/support/spc-test-split';
 import { registerEvalCommand } from './eval-command';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const SPC_TEST_CSV =
-  process.env.PARLEY_SPC_TEST_CSV ?? path.resolve(ROOT, '../shared/data/Synthetic-Persona-Chat_test.csv');
 const OWN_SEED = path.join(ROOT, 'seeds/parley-seed.jsonl');
 
 describe('parley eval', () => {

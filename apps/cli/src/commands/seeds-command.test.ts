@@ -5,11 +5,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SPC_TEST_CSV } from '../../../../test/support/spc-test-split';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const SPC_TEST_CSV =
-  process.env.PARLEY_SPC_TEST_CSV ?? path.resolve(ROOT, '../shared/data/Synthetic-Persona-Chat_test.csv');
 
 /** Runs `parley ...` as a user would (the bin runs the sources through tsx). */
 async function parley(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -38,7 +38,5 @@ export class FixtureDirectory {
 /** The repository root (tests resolve shared data and seeds from it). */
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
-/** The Synthetic-Persona-Chat test split, beside the clone (never copied into it). */
-export const SPC_TEST_CSV =
-  process.env.PARLEY_SPC_TEST_CSV ??
-  path.resolve(REPOSITORY_ROOT, '../shared/data/Synthetic-Persona-Chat_test.csv');
+/** The Synthetic-Persona-Chat test split (test/support/spc-test-split.ts decides where). */
+export { SPC_TEST_CSV } from '../../../../test/support/spc-test-split';

@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   type Conversation,
   type PersonasConfig,
@@ -24,6 +23,7 @@ import { type RunningSimulator, startSimulator } from '@parley/simulator';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { SPC_TEST_CSV } from '../../../../test/support/spc-test-split';
 import { checkConsistencyStage } from './check-consistency-stage';
 import { detectContradiction } from './detect-contradiction';
 import { type ExpansionResult, expandPersonas } from './expand-personas';
@@ -101,11 +101,6 @@ class SimulatorEmbeddingModel implements EmbeddingModel {
 function usageOf(usage: { prompt_tokens: number; completion_tokens: number } | undefined): TokenUsage {
   return { inputTokens: usage?.prompt_tokens ?? 0, outputTokens: usage?.completion_tokens ?? 0 };
 }
-
-const REPOSITORY_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const SPC_TEST_CSV =
-  process.env.PARLEY_SPC_TEST_CSV ??
-  path.resolve(REPOSITORY_ROOT, '../shared/data/Synthetic-Persona-Chat_test.csv');
 
 const CONFIG: PersonasConfig = personasConfigSchema.parse({
   mode: 'expand',
