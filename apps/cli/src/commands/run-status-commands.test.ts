@@ -6,6 +6,7 @@ import { type CapturedOutput, captureOutput } from '../../../../test/support/cap
 import { deleteNamespace } from '../../../../test/support/redis-namespace';
 import { embeddedRunEnvironment } from '../../../../test/support/run-environment';
 import { main } from '../main';
+import { batchProgressLine } from './run-status-commands';
 
 // `parley status` and `parley runs` on a real (small) run in a namespace of its own: the usage
 // ledger's tokens and cost, acceptance and duration per run, pass rates a row per expert.
@@ -105,5 +106,44 @@ simulator: { faults: { rateLimited: 0.2, retryAfterSeconds: 0 } }
     ]);
     // Not a terminal: whole lines, the folder unbroken.
     expect(cells[9]).toBe(path.join(folder, 'releases', runId));
+  });
+});
+
+describe('batchProgressLine', () => {
+  it('says how far a batch-mode model is: waiting, in flight, submitted, answered, resubmitted', () => {
+    expect(
+      batchProgressLine(
+        'gen',
+        { provider: 'openai', model: 'gpt-4.1-mini' },
+        {
+          waiting: 12,
+          inFlight: 2,
+          collected: 150,
+          batchesSubmitted: 34,
+          linesSubmitted: 140,
+          answered: 120,
+          resubmitted: 22,
+          failed: 0,
+        },
+      ),
+    ).toBe(
+      'batch gen (openai gpt-4.1-mini): 12 waiting, 2 batches in flight; 140 lines in 34 batches, 120 answered, 22 resubmitted',
+    );
+    expect(
+      batchProgressLine(
+        'gen',
+        { provider: 'anthropic', model: 'claude' },
+        {
+          waiting: 0,
+          inFlight: 1,
+          collected: 1,
+          batchesSubmitted: 1,
+          linesSubmitted: 1,
+          answered: 0,
+          resubmitted: 0,
+          failed: 0,
+        },
+      ),
+    ).toContain('1 batch in flight');
   });
 });
