@@ -1,5 +1,6 @@
 import {
   addFailureCounts,
+  batchDiscountOf,
   type IterationCounters,
   orderExperts,
   type RunConfig,
@@ -8,7 +9,7 @@ import {
   rankFailures,
   TERMINAL_STATUSES,
 } from '@parley/core';
-import { emptyUsageTotals, type RedisClient, readUsage, type UsageTotals } from '@parley/llm';
+import { costOf, emptyUsageTotals, type RedisClient, readUsage, type UsageTotals } from '@parley/llm';
 import type { Queue } from 'bullmq';
 import { publicConfig, publicUrl } from '../release/public-config';
 import { type EtaEstimate, estimateEta } from './eta-estimate';
@@ -356,8 +357,10 @@ const LOOP_STAGE = /^(generate|critique|select)(:|$)/;
 /**
  * USD per million input and output tokens of the Generator–Critic loop: each model's price,
  * weighted by the tokens it used in loop stages so far (the generator's price before any call).
+ * Input is priced as billed: prompt-cache reads and writes at their prices, batch bindings at
+ * the batch discount, as the ledger does.
  */
-function blendedPrices(
+export function blendedPrices(
   config: RunConfig | null,
   byModelAndStage: Record<string, Record<string, UsageTotals>>,
 ): { input: number; output: number } | null {
@@ -367,19 +370,30 @@ function blendedPrices(
   let inputCost = 0;
   let outputCost = 0;
   for (const [model, stages] of Object.entries(byModelAndStage)) {
-    const price = config.models[model]?.price;
+    const binding = config.models[model];
+    const price = binding?.price;
+    const discount = binding ? billedShare(binding) : 1;
     for (const [stage, totals] of Object.entries(stages)) {
       if (!LOOP_STAGE.test(stage)) continue;
       const usage = totals ?? emptyUsageTotals();
       input += usage.inputTokens;
       output += usage.outputTokens;
-      inputCost += usage.inputTokens * (price?.inputPerMillionTokens ?? 0);
-      outputCost += usage.outputTokens * (price?.outputPerMillionTokens ?? 0);
+      const inputOnly = { ...usage, outputTokens: 0 };
+      inputCost += costOf(inputOnly, price) * 1_000_000 * discount;
+      outputCost += usage.outputTokens * (price?.outputPerMillionTokens ?? 0) * discount;
     }
   }
   if (input + output > 0) {
     return { input: input > 0 ? inputCost / input : 0, output: output > 0 ? outputCost / output : 0 };
   }
-  const price = config.models[config.generator.model]?.price;
-  return price ? { input: price.inputPerMillionTokens, output: price.outputPerMillionTokens } : null;
+  const generator = config.models[config.generator.model];
+  const price = generator?.price;
+  if (!generator || !price) return null;
+  const discount = billedShare(generator);
+  return { input: price.inputPerMillionTokens * discount, output: price.outputPerMillionTokens * discount };
+}
+
+/** The share of list price a binding is billed: the batch discount for `execution: batch`. */
+function billedShare(binding: RunConfig['models'][string]): number {
+  return binding.execution === 'batch' ? batchDiscountOf(binding) : 1;
 }
