@@ -28,6 +28,8 @@ export interface BatchStats {
   linesErrored: number;
   linesExpired: number;
   linesCanceled: number;
+  /** Batches refused for a full queue (`maxEnqueuedLines`): OpenAI ones failed, Anthropic ones 429. */
+  batchesRefused: number;
 }
 
 type LineOutcome =
@@ -53,6 +55,8 @@ interface StoredBatch {
   outcomes?: LineOutcome[];
   outputFileId?: string | null;
   errorFileId?: string | null;
+  /** An OpenAI batch refused for a full queue: it ends `failed` with this error and no lines run. */
+  failure?: { code: string; message: string };
 }
 
 interface StoredFile {
@@ -253,7 +257,7 @@ export class SimulatorBatchApi {
         }
         return { customId: parsed.custom_id, body: parsed.body };
       });
-    return this.store({
+    const batch: StoredBatch = {
       vendor: 'openai',
       id: `batch_sim${this.nextId()}`,
       createdAtMs: this.now(),
@@ -261,7 +265,19 @@ export class SimulatorBatchApi {
       metadata: isStringRecord(request.metadata) ? request.metadata : null,
       inputFileId: file.id,
       endpoint: OPENAI_ROUTE,
-    });
+    };
+    if (this.queueIsFull('openai', lines.length)) {
+      // As OpenAI does: the batch is created, then fails validation against the queue limit.
+      batch.failure = {
+        code: 'token_limit_exceeded',
+        message: `Enqueued token limit reached for this model (simulated: at most ${this.dependencies.settings.maxEnqueuedLines} lines in unfinished batches). Please try again once some in_progress batches have been completed.`,
+      };
+      this.batches.set(batch.id, batch);
+      this.stats.batchesCreated.openai++;
+      this.stats.batchesRefused++;
+      return batch;
+    }
+    return this.store(batch);
   }
 
   private createAnthropic(body: Buffer): StoredBatch {
@@ -279,6 +295,13 @@ export class SimulatorBatchApi {
       }
       return { customId: line.custom_id, body: line.params };
     });
+    if (this.queueIsFull('anthropic', lines.length)) {
+      this.stats.batchesRefused++;
+      throw new ProviderHttpError(
+        429,
+        `Number of batch requests in the processing queue exceeds your limit (simulated: ${this.dependencies.settings.maxEnqueuedLines}).`,
+      );
+    }
     return this.store({
       vendor: 'anthropic',
       id: `msgbatch_sim${this.nextId()}`,
@@ -295,6 +318,17 @@ export class SimulatorBatchApi {
     return batch;
   }
 
+  /** Whether `adding` more lines would pass `maxEnqueuedLines` for the vendor's unfinished batches. */
+  private queueIsFull(vendor: ProviderFlavour, adding: number): boolean {
+    const limit = this.dependencies.settings.maxEnqueuedLines;
+    if (limit === 0) return false;
+    let enqueued = 0;
+    for (const batch of this.batches.values()) {
+      if (batch.vendor === vendor && !batch.failure && !this.settle(batch)) enqueued += batch.lines.length;
+    }
+    return enqueued + adding > limit;
+  }
+
   private batchOf(id: string | undefined, vendor: ProviderFlavour): StoredBatch {
     const batch = this.batches.get(id ?? '');
     if (!batch || batch.vendor !== vendor) throw new ProviderHttpError(404, `No such batch: ${id}`);
@@ -304,6 +338,7 @@ export class SimulatorBatchApi {
   /** The outcomes once the batch has ended (its delay passed, or it was cancelled), else undefined. */
   private settle(batch: StoredBatch): LineOutcome[] | undefined {
     if (batch.outcomes) return batch.outcomes;
+    if (batch.failure) return undefined;
     const ended = this.now() >= batch.createdAtMs + this.dependencies.settings.completionDelayMs;
     if (!ended && batch.cancelledAtMs === undefined) return undefined;
     const route = batch.vendor === 'openai' ? OPENAI_ROUTE : ANTHROPIC_ROUTE;
@@ -419,15 +454,17 @@ export class SimulatorBatchApi {
     const created = seconds(batch.createdAtMs)!;
     const counts = countOutcomes(outcomes, batch.lines.length);
     const expired = (outcomes ?? []).some((outcome) => outcome.kind === 'expired');
-    const status = !outcomes
-      ? batch.cancelledAtMs !== undefined
-        ? 'cancelling'
-        : 'in_progress'
-      : batch.cancelledAtMs !== undefined && counts.canceled > 0
-        ? 'cancelled'
-        : expired
-          ? 'expired'
-          : 'completed';
+    const status = batch.failure
+      ? 'failed'
+      : !outcomes
+        ? batch.cancelledAtMs !== undefined
+          ? 'cancelling'
+          : 'in_progress'
+        : batch.cancelledAtMs !== undefined && counts.canceled > 0
+          ? 'cancelled'
+          : expired
+            ? 'expired'
+            : 'completed';
     const endedAt = outcomes
       ? seconds(batch.createdAtMs + this.dependencies.settings.completionDelayMs)
       : null;
@@ -435,7 +472,9 @@ export class SimulatorBatchApi {
       id: batch.id,
       object: 'batch',
       endpoint: batch.endpoint,
-      errors: null,
+      errors: batch.failure
+        ? { object: 'list', data: [{ ...batch.failure, line: null, param: null }] }
+        : null,
       input_file_id: batch.inputFileId,
       completion_window: '24h',
       status,
@@ -446,7 +485,7 @@ export class SimulatorBatchApi {
       expires_at: seconds(batch.createdAtMs + WINDOW_MS),
       finalizing_at: endedAt,
       completed_at: status === 'completed' ? endedAt : null,
-      failed_at: null,
+      failed_at: batch.failure ? created : null,
       expired_at: status === 'expired' ? endedAt : null,
       cancelling_at: seconds(batch.cancelledAtMs),
       cancelled_at: status === 'cancelled' ? seconds(batch.cancelledAtMs) : null,
@@ -573,6 +612,7 @@ function emptyStats(): BatchStats {
     linesErrored: 0,
     linesExpired: 0,
     linesCanceled: 0,
+    batchesRefused: 0,
   };
 }
 

@@ -14,5 +14,12 @@ export const simulatorBatchSchema = z.strictObject({
   errorRate: fraction().default(0),
   /** Share of lines left unanswered when the batch's window closes (`expired`). @defaultValue 0 */
   expiryRate: fraction().default(0),
+  /**
+   * Most lines of unfinished batches per vendor; 0 for no limit. A batch that would pass it is
+   * refused as the vendors refuse a full batch queue: OpenAI creates it and fails it with
+   * `token_limit_exceeded` (its real limit counts enqueued tokens), Anthropic answers 429.
+   * @defaultValue 0
+   */
+  maxEnqueuedLines: nonNegativeInteger().default(0),
 });
 export type SimulatorBatch = z.infer<typeof simulatorBatchSchema>;

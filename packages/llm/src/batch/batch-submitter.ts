@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CallLogger } from '../middleware/call-logger';
 import type { BatchAnswer, BatchQueue, BatchRecord } from './batch-queue';
+import { BatchQueueFullError, isRateLimitStatus } from './batch-queue-full';
 import type { BatchSettings } from './batch-settings';
 import type { BatchVendor, LineOutcome } from './batch-vendor';
 import { requestCustomId } from './batch-vendor';
@@ -18,6 +19,9 @@ export class BatchSubmitter {
   private running: Promise<void> | undefined;
   private stopped = false;
   private idleTicks = 0;
+  // The vendor's batch queue for the model was full: no new batch before this time.
+  private holdOffUntilMs = 0;
+  private queueFullStreak = 0;
 
   constructor(
     private readonly queue: BatchQueue,
@@ -80,14 +84,14 @@ export class BatchSubmitter {
     for (const record of records) {
       if (await this.advance(record, nowMs)) inFlight++;
     }
-    while (inFlight < this.settings.maxInFlightBatches) {
+    while (inFlight < this.settings.maxInFlightBatches && nowMs >= this.holdOffUntilMs) {
       const oldest = await this.queue.oldestPendingMs();
       if (oldest === undefined) break;
       const count = await this.queue.pendingCount();
       if (count < this.settings.maxRequestsPerBatch && nowMs - oldest < this.settings.maxWaitMs) break;
       const record = await this.queue.cut(newBatchKey(), this.settings.maxRequestsPerBatch, nowMs);
       if (!record) break;
-      await this.submit(record);
+      await this.submit(record, nowMs);
       inFlight++;
     }
     return true;
@@ -108,16 +112,50 @@ export class BatchSubmitter {
         );
         return true;
       }
-      await this.submit(record);
+      if (nowMs < this.holdOffUntilMs) return true;
+      await this.submit(record, nowMs);
       return true;
     }
-    const outcomes = await this.vendor.poll(record.vendorBatchId!);
+    let outcomes: Map<string, LineOutcome> | undefined;
+    try {
+      outcomes = await this.vendor.poll(record.vendorBatchId!);
+    } catch (error) {
+      if (!(error instanceof BatchQueueFullError)) throw error;
+      await this.requeue(record, error.detail, nowMs);
+      return false;
+    }
     if (!outcomes) return true;
     await this.settle(record, outcomes, nowMs);
+    this.queueFullStreak = 0;
     return false;
   }
 
-  private async submit(record: BatchRecord): Promise<void> {
+  /**
+   * The vendor refused the batch for a full queue: its lines go back to the collector as they
+   * were (no resubmission counted: no line is at fault), and no batch is cut for a while,
+   * doubling while the queue stays full (up to 10 minutes).
+   */
+  private async requeue(record: BatchRecord, detail: string, nowMs: number): Promise<void> {
+    const bodies = await this.queue.bodies(record.customIds);
+    const lines = [...bodies].map(([customId, stored]) => ({ customId, ...stored }));
+    await this.queue.settle(record.batchKey, new Map(), lines, nowMs);
+    this.holdOff(nowMs, detail, record);
+  }
+
+  private holdOff(nowMs: number, detail: string, record: BatchRecord): void {
+    this.queueFullStreak++;
+    const waitMs = Math.min(
+      10 * 60_000,
+      Math.max(this.settings.pollIntervalMs, 50) * 2 ** (this.queueFullStreak - 1),
+    );
+    this.holdOffUntilMs = nowMs + waitMs;
+    this.log()?.warn(
+      { batchKey: record.batchKey, lines: record.customIds.length, waitMs, detail },
+      "the vendor's batch queue is full; its lines wait for a later batch",
+    );
+  }
+
+  private async submit(record: BatchRecord, nowMs: number): Promise<void> {
     const bodies = await this.queue.bodies(record.customIds);
     const lines = record.customIds
       .filter((customId) => bodies.has(customId))
@@ -126,7 +164,15 @@ export class BatchSubmitter {
       await this.queue.settle(record.batchKey, new Map(), []);
       return;
     }
-    const vendorBatchId = await this.vendor.submit(record.batchKey, lines);
+    let vendorBatchId: string;
+    try {
+      vendorBatchId = await this.vendor.submit(record.batchKey, lines);
+    } catch (error) {
+      // A 429 on create (Anthropic's queue limit, or request rate): the record stays `submitting`
+      // and is looked for, then sent again, after the hold-off.
+      if (isRateLimitStatus(error)) this.holdOff(nowMs, String(error), record);
+      throw error;
+    }
     await this.queue.markSubmitted(record, vendorBatchId);
     this.log()?.info(
       { batchKey: record.batchKey, vendorBatchId, lines: lines.length, vendor: this.vendor.name },

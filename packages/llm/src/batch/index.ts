@@ -1,5 +1,6 @@
 export * from './batch-binding';
 export * from './batch-progress';
 export * from './batch-queue';
+export * from './batch-queue-full';
 export * from './batch-settings';
 export * from './batch-vendor';

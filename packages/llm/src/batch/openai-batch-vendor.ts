@@ -1,6 +1,7 @@
 import type OpenAI from 'openai';
 import { toFile } from 'openai';
 import { z } from 'zod';
+import { BatchQueueFullError, OPENAI_QUEUE_FULL_CODES } from './batch-queue-full';
 import {
   type BatchLine,
   type BatchVendor,
@@ -65,6 +66,12 @@ export class OpenAIBatchVendor implements BatchVendor {
   async poll(vendorBatchId: string): Promise<Map<string, LineOutcome> | undefined> {
     const batch = await this.client.batches.retrieve(vendorBatchId);
     if (!ENDED.has(batch.status)) return undefined;
+    const queueFull = batch.errors?.data?.find((error) => OPENAI_QUEUE_FULL_CODES.has(error.code ?? ''));
+    if (batch.status === 'failed' && queueFull) {
+      throw new BatchQueueFullError(
+        `${queueFull.code}: ${queueFull.message ?? 'enqueued token limit reached'}`,
+      );
+    }
     const outcomes = new Map<string, LineOutcome>();
     for (const fileId of [batch.output_file_id, batch.error_file_id]) {
       if (!fileId) continue;
