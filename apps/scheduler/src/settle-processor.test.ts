@@ -10,6 +10,7 @@ import {
   RunStore,
   runConfigSchema,
   type SelectResult,
+  withSpentUsage,
 } from '@parley/core';
 import { FlowProducer, Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -185,6 +186,26 @@ describe('processSettle', () => {
     expect((await store.iterationCounters(run.id, 1)).failures).toEqual({ budget: 1 });
     const [line] = (await readFile(new RunFolder(run.runFolder).rejectedLines(1), 'utf8')).trim().split('\n');
     expect(JSON.parse(line!)).toMatchObject({ candidate: null, outcome: 'failed', expert: 'select' });
+  });
+
+  it('keeps the tokens a failed select job was billed for, and not in its reason', async () => {
+    const run = await newRun('select-spent');
+    const outcome = await settleAfterSelect(run.id, 'pair-3', async () => {
+      throw new UnrecoverableError(
+        withSpentUsage('truncated: openai:gpt-4o-mini: the answer hit max_tokens', {
+          inputTokens: 900,
+          outputTokens: 256,
+        }),
+      );
+    });
+    expect(outcome).toBe('failed');
+    expect((await store.iterationCounters(run.id, 1)).failures).toEqual({ truncated: 1 });
+    const [line] = (await readFile(new RunFolder(run.runFolder).rejectedLines(1), 'utf8')).trim().split('\n');
+    expect(JSON.parse(line!)).toMatchObject({
+      expert: 'select',
+      reason: 'truncated: openai:gpt-4o-mini: the answer hit max_tokens',
+      usage: { inputTokens: 900, outputTokens: 256 },
+    });
   });
 });
 

@@ -8,6 +8,7 @@ import {
   type SettleJobData,
   selectResultSchema,
   settleJobDataSchema,
+  spentUsageOf,
 } from '@parley/core';
 import type { Job } from 'bullmq';
 import type { LineAppender } from './line-appender';
@@ -91,6 +92,8 @@ async function selectOutcome(
   if (values.length > 0) return selectResultSchema.parse(values[0]);
   // The select job failed after its retries: the pair is recorded as failed, with the reason.
   const failures = Object.values(await job.getIgnoredChildrenFailures());
+  // A failed pairwise vote still paid for its answer: the reason's tail says how much.
+  const spent = spentUsageOf(failures[0] ?? 'the select job left no result');
   const failed: RejectedCandidate = {
     run: data.runId,
     iteration: data.iteration,
@@ -98,8 +101,9 @@ async function selectOutcome(
     candidate: null,
     outcome: 'failed',
     expert: 'select',
-    reason: failures[0] ?? 'the select job left no result',
+    reason: spent.reason,
     verdicts: [],
+    ...(spent.usage.inputTokens + spent.usage.outputTokens > 0 ? { usage: spent.usage } : {}),
   };
   return { outcome: 'failed', rejected: [failed] };
 }

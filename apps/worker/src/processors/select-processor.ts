@@ -5,6 +5,7 @@ import {
   type RejectedCandidate,
   type SelectResult,
   selectJobDataSchema,
+  spentUsageOf,
 } from '@parley/core';
 import type { Job } from 'bullmq';
 import { parseJobData } from '../job-payload';
@@ -52,7 +53,9 @@ export async function processSelect(
       });
     }
   }
-  for (const [key, reason] of childFailures) {
+  for (const [key, failureReason] of childFailures) {
+    // A critique job that failed after its retries: the tokens it was billed for ride in its reason.
+    const { reason, usage } = spentUsageOf(failureReason);
     rejected.push({
       ...base,
       candidate: candidateFromKey(key),
@@ -60,6 +63,7 @@ export async function processSelect(
       expert: 'critique',
       reason,
       verdicts: [],
+      ...(usage.inputTokens + usage.outputTokens > 0 ? { usage } : {}),
     });
   }
 
