@@ -1,13 +1,12 @@
 import { createRedisConnection, jobLockMs, QUEUE_NAMES } from '@parley/core';
 import { type Job, type Processor, Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { withErrorMapping } from './map-error';
 import { processCritique } from './processors/critique-processor';
 import { processGenerate } from './processors/generate-processor';
 import { processPersonas } from './processors/personas-processor';
 import { processSelect } from './processors/select-processor';
+import { runQueueJob } from './run-queue-job';
 import type { RunServices } from './run-services';
-import { shareAbortSignal } from './shared-abort-signal';
 
 export interface WorkerPoolOptions {
   /** Hash-tagged key prefix shared with the scheduler (see keyPrefix). */
@@ -45,18 +44,8 @@ export function startWorkers(options: WorkerPoolOptions): WorkerPool {
   const make = (queueName: string, concurrency: number, body: Processor): Worker => {
     const worker = new Worker(
       queueName,
-      async (job: Job, token?: string, signal?: AbortSignal) => {
-        const log = options.logger.child({ queue: queueName, jobId: job.id, attempt: job.attemptsMade + 1 });
-        const started = performance.now();
-        try {
-          const result = await withErrorMapping(() => body(job, token, shareAbortSignal(signal)));
-          log.debug({ ms: Math.round(performance.now() - started) }, 'job-completed');
-          return result;
-        } catch (error) {
-          log.warn({ err: error }, 'job-failed');
-          throw error;
-        }
-      },
+      (job: Job, token?: string, signal?: AbortSignal) =>
+        runQueueJob(job, token, signal, body, options.logger),
       {
         connection,
         prefix: options.prefix,

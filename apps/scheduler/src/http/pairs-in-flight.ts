@@ -13,12 +13,16 @@ export interface PairsInFlight {
   capped: boolean;
 }
 
-/** Job states that mean "being worked on or next in line" (BullMQ's own key names). */
-const IN_FLIGHT_STATES = ['active', 'wait', 'prioritized'] as const;
+/**
+ * Job states that mean "being worked on or next in line" (BullMQ's own key names). Delayed
+ * counts: a job waiting for its retry backoff, or for its batch at the vendor (batch mode moves
+ * a waiting job to delayed), is still in flight.
+ */
+const IN_FLIGHT_STATES = ['active', 'wait', 'prioritized', 'delayed'] as const;
 
 /**
  * Counts the pairs of a run's iteration in each stage, from BullMQ itself: the ids of the
- * waiting and active jobs of the generate, critique and select queues (ids start with
+ * waiting, delayed and active jobs of the generate, critique and select queues (ids start with
  * `run.iteration.`, see job-ids.ts). No counter to keep right across crashes; the cost is bounded
  * because the fan-out keeps at most two chunks ahead of what has settled, and each queue state is
  * read up to `limit` ids (then `capped` says the counts are at least these).

@@ -48,7 +48,7 @@ export function createBatchBinding(options: BatchBindingOptions): BatchBinding {
     submitter = new BatchSubmitter(queue, vendorOf(options), settings, options.name, options.logger);
     submitters.set(submitterKey, submitter);
   }
-  const fetch = createBatchFetch({ queue, submitter, runId: options.runId });
+  const fetch = createBatchFetch({ queue, submitter, runId: options.runId, settings });
   const runnerConfig: ModelConfig = {
     ...config,
     timeoutMs: settings.waitTimeoutMs,

@@ -32,11 +32,15 @@ const answerSchema = z.object({ status: z.number().int(), body: z.unknown() });
 /** Kept a day: a job retried after its answer arrived finds it without paying again. */
 const ANSWER_TTL_SECONDS = 24 * 60 * 60;
 
-// The answer if there is one; otherwise the request is added unless it is already pending or in
-// a batch. Idempotent, so a waiter can call it on every poll.
+// The answer if there is one, and whether this is its first delivery (a job rerun after it
+// yielded reads its earlier answers again: they are billed once); otherwise the request is added
+// unless it is already pending or in a batch. Idempotent, so a waiter can call it on every poll.
 const ENQUEUE_LUA = `
 local answer = redis.call('GET', KEYS[3])
-if answer then return answer end
+if answer then
+  local first = redis.call('SET', KEYS[5], '1', 'NX', 'EX', ARGV[4])
+  return {answer, first and 1 or 0}
+end
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
   redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
   redis.call('HINCRBY', KEYS[4], 'collected', 1)
@@ -66,6 +70,9 @@ const enqueueScript = new RedisScript('parley-batch-enqueue', ENQUEUE_LUA);
 const cutScript = new RedisScript('parley-batch-cut', CUT_LUA);
 const renewScript = new RedisScript('parley-batch-renew', RENEW_LUA);
 
+/** An answer as the queue hands it out: `firstDelivery` is false when it was read before. */
+export type BatchDelivery = BatchAnswer & { firstDelivery: boolean };
+
 /** Per-model counts for status and the dashboard. */
 export interface BatchQueueStats {
   collected: number;
@@ -94,18 +101,26 @@ export class BatchQueue {
   }
 
   /** Adds the request unless it is pending or answered; returns its answer when there is one. */
-  async enqueue(customId: string, body: unknown, nowMs = Date.now()): Promise<BatchAnswer | undefined> {
-    const answer = await enqueueScript.run(
+  async enqueue(customId: string, body: unknown, nowMs = Date.now()): Promise<BatchDelivery | undefined> {
+    const reply = await enqueueScript.run(
       this.redis,
-      [this.key('requests'), this.key('pending'), this.key('answer', customId), this.key('stats')],
-      [customId, JSON.stringify({ body, resubmissions: 0 }), nowMs],
+      [
+        this.key('requests'),
+        this.key('pending'),
+        this.key('answer', customId),
+        this.key('stats'),
+        this.key('delivered', customId),
+      ],
+      [customId, JSON.stringify({ body, resubmissions: 0 }), nowMs, ANSWER_TTL_SECONDS],
     );
-    return typeof answer === 'string' ? answerSchema.parse(JSON.parse(answer)) : undefined;
+    if (!Array.isArray(reply)) return undefined;
+    const answer = answerSchema.parse(JSON.parse(String(reply[0])));
+    return { ...answer, firstDelivery: Number(reply[1]) === 1 };
   }
 
   /** An error answer is taken away once read, so that the caller's retry enqueues the request again. */
   async forgetAnswer(customId: string): Promise<void> {
-    await this.redis.del(this.key('answer', customId));
+    await this.redis.del(this.key('answer', customId), this.key('delivered', customId));
   }
 
   async pendingCount(): Promise<number> {

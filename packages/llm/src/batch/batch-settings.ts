@@ -17,6 +17,11 @@ export interface BatchSettings {
   lockTtlMs: number;
   /** How long a call waits for its answer (the vendors' window is 24 h). */
   waitTimeoutMs: number;
+  /**
+   * How long a call made by a queue job waits in-process before the job yields its worker slot
+   * and is delayed until its batch has answered (batch-yield.ts).
+   */
+  yieldAfterMs: number;
 }
 
 export const DEFAULT_BATCH_SETTINGS: BatchSettings = {
@@ -27,6 +32,7 @@ export const DEFAULT_BATCH_SETTINGS: BatchSettings = {
   maxResubmissions: 3,
   lockTtlMs: 15_000,
   waitTimeoutMs: 25 * 60 * 60 * 1000,
+  yieldAfterMs: 15_000,
 };
 
 const positive = z.coerce.number().int().positive();
@@ -38,6 +44,7 @@ const environmentSchema = z.object({
   PARLEY_BATCH_POLL_MS: positive.optional(),
   PARLEY_BATCH_MAX_RESUBMISSIONS: z.coerce.number().int().nonnegative().optional(),
   PARLEY_BATCH_LOCK_MS: positive.optional(),
+  PARLEY_BATCH_YIELD_AFTER_MS: z.coerce.number().int().nonnegative().optional(),
 });
 
 /** Defaults, then `PARLEY_BATCH_*` variables, then explicit overrides (tests). */
@@ -65,6 +72,7 @@ export function resolveBatchSettings(
     maxResubmissions: defined(fromEnvironment.PARLEY_BATCH_MAX_RESUBMISSIONS, base.maxResubmissions),
     lockTtlMs: defined(fromEnvironment.PARLEY_BATCH_LOCK_MS, base.lockTtlMs),
     waitTimeoutMs: base.waitTimeoutMs,
+    yieldAfterMs: defined(fromEnvironment.PARLEY_BATCH_YIELD_AFTER_MS, base.yieldAfterMs),
     ...Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined)),
   };
 }

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { markRepeatedDelivery } from './batch-call-scope';
 import type { BatchQueue } from './batch-queue';
+import type { BatchSettings } from './batch-settings';
 import type { BatchSubmitter } from './batch-submitter';
+import { BatchPendingError, currentBatchYieldScope } from './batch-yield';
 
 /** The routes a batch line can carry: chat completions (OpenAI family) and messages (Anthropic). */
 const BATCHABLE = [/\/chat\/completions$/, /\/messages$/];
@@ -13,12 +16,14 @@ const MAX_POLL_MS = 2_000;
  * body to the model's collector under a `custom_id` (run id + body hash, so a retried job finds
  * its request again) and answers, when the batch has, with that line's status and body. The
  * adapter above parses it as it would a synchronous answer; budget, accounting and retries stay
- * the middleware's.
+ * the middleware's. Inside a queue job's yield scope, a call still unanswered after
+ * `yieldAfterMs` leaves its request queued and throws BatchPendingError (batch-yield.ts).
  */
 export function createBatchFetch(options: {
   queue: BatchQueue;
   submitter: BatchSubmitter;
   runId: string;
+  settings: Pick<BatchSettings, 'yieldAfterMs' | 'pollIntervalMs' | 'waitTimeoutMs' | 'maxResubmissions'>;
 }): typeof fetch {
   return async (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
@@ -30,19 +35,29 @@ export function createBatchFetch(options: {
     const body: unknown = JSON.parse(init.body);
     const customId = requestIdOf(options.runId, path, init.body);
     const signal = init.signal ?? undefined;
+    const scope = currentBatchYieldScope();
+    const yieldAtMs = Date.now() + options.settings.yieldAfterMs;
     let delayMs = FIRST_POLL_MS;
     for (;;) {
       // Idempotent: adds the request again if an earlier failure answer was taken away meanwhile.
       const answer = await options.queue.enqueue(customId, body);
       if (answer) {
         if (answer.status >= 400) await options.queue.forgetAnswer(customId);
+        else if (!answer.firstDelivery) markRepeatedDelivery();
         return new Response(JSON.stringify(answer.body), {
           status: answer.status,
           headers: { 'content-type': 'application/json', 'x-parley-batch-custom-id': customId },
         });
       }
       options.submitter.wake();
-      await sleep(delayMs, undefined, { signal, ref: true });
+      if (scope && (scope.yielded || Date.now() >= yieldAtMs)) {
+        // The request stays queued under its custom_id; the job's next run collects the answer.
+        const { pollIntervalMs, waitTimeoutMs, maxResubmissions } = options.settings;
+        scope.yielded ??= { pollIntervalMs, giveUpAfterMs: waitTimeoutMs * (1 + maxResubmissions) };
+        throw new BatchPendingError();
+      }
+      const untilYield = scope ? Math.max(0, yieldAtMs - Date.now()) : delayMs;
+      await sleep(Math.min(delayMs, untilYield), undefined, { signal, ref: true });
       delayMs = Math.min(delayMs * 2, MAX_POLL_MS);
     }
   };

@@ -1,4 +1,6 @@
 import type { ModelLimits, ModelPrice, TokenUsage } from '@parley/core';
+import { runBatchAwareCall } from '../batch/batch-call-scope';
+import { BatchPendingError, batchYieldRequested } from '../batch/batch-yield';
 import { LlmCallError } from '../errors/llm-call-error';
 import { costOf } from '../model-cost';
 import type { BudgetGuard, RunBudget } from './budget-guard';
@@ -93,6 +95,8 @@ export class ModelCallRunner {
     let retries = 0;
     let rateLimited = 0;
     let attempts = 0;
+    // A batch answer this run's job read before it yielded: billed then, not again.
+    let repeated = false;
     try {
       const outcome = await withRetries(
         async (attempt) => {
@@ -108,11 +112,10 @@ export class ModelCallRunner {
             request.signal,
           );
           try {
-            const result = await request.execute({
-              attempt,
-              timeoutMs: binding.timeoutMs,
-              signal: request.signal,
-            });
+            const { value: result, repeatedDelivery } = await runBatchAwareCall(() =>
+              request.execute({ attempt, timeoutMs: binding.timeoutMs, signal: request.signal }),
+            );
+            repeated = repeatedDelivery;
             await this.release(permit, {
               kind: 'ok',
               inputTokens: result.usage.inputTokens,
@@ -120,6 +123,11 @@ export class ModelCallRunner {
             });
             return result;
           } catch (error) {
+            if (batchYieldRequested()) {
+              // A batch call yielded (batch/batch-yield.ts): no retry, the job runs again later.
+              await this.release(permit, { kind: 'failed' });
+              throw new BatchPendingError();
+            }
             // An exhausted quota (429 insufficient_quota) is no rate signal: the limiter is not halved.
             const limited = error instanceof LlmCallError && error.isRateLimited;
             if (limited) rateLimited++;
@@ -146,6 +154,14 @@ export class ModelCallRunner {
       );
       const costUsd = costOf(outcome.usage, binding.price);
       const durationMs = Date.now() - started;
+      if (repeated) {
+        await services.budgetGuard.settle(reservation, { tokens: 0, costUsd: 0 });
+        logger?.debug(
+          { ...outcome.usage, attempts, durationMs },
+          'llm call answered again from its batch; billed once',
+        );
+        return { value: outcome.value, usage: outcome.usage, costUsd, attempts, durationMs };
+      }
       await Promise.all([
         this.record(runId, stage, {
           calls: 1,
@@ -165,6 +181,11 @@ export class ModelCallRunner {
       logger?.debug({ ...outcome.usage, costUsd, attempts, durationMs, cached: false }, 'llm call finished');
       return { value: outcome.value, usage: outcome.usage, costUsd, attempts, durationMs };
     } catch (error) {
+      if (error instanceof BatchPendingError) {
+        // Not a failure: the request waits in its batch, and the job's next run pays for the answer.
+        await services.budgetGuard.settle(reservation, { tokens: 0, costUsd: 0 });
+        throw error;
+      }
       await Promise.all([
         this.record(runId, stage, { failedCalls: 1, retries, rateLimited }),
         services.budgetGuard.settle(reservation, { tokens: 0, costUsd: 0 }),
