@@ -1,5 +1,5 @@
 import { createRedisConnection, RunStore } from '@parley/core';
-import { stopBatchSubmitters } from '@parley/llm';
+import { closeResponseCacheConnections, stopBatchSubmitters } from '@parley/llm';
 import type { Logger } from 'pino';
 import { RunServicesCache } from './run-services-cache';
 import { startWorkers, type WorkerPool } from './start-workers';
@@ -45,6 +45,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): RunningWorker
       await pool.close(graceMs);
       // Releases the batch queue locks now rather than when they lapse; batches go on at the vendor.
       await stopBatchSubmitters();
+      await closeResponseCacheConnections();
       await redis.quit().catch(() => redis.disconnect());
     },
   };

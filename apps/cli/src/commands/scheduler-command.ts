@@ -1,4 +1,5 @@
 import { createLogger, createRedisConnection, keyPrefix, RunStore } from '@parley/core';
+import { closeResponseCacheConnections } from '@parley/llm';
 import {
   createIterationEvaluator,
   createRunPreparer,
@@ -75,6 +76,8 @@ export function registerSchedulerCommand(program: Command): void {
       heartbeat?.stop();
       await dashboard?.close();
       await scheduler.close();
+      // The evaluation's models may have opened the response cache's own Redis.
+      await closeResponseCacheConnections();
       await redis.quit().catch(() => redis.disconnect());
       logger.flush();
     },
