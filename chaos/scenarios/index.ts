@@ -1,5 +1,6 @@
 import type { Scenario } from '../scenario';
 import { badInput } from './bad-input';
+import { batchCrash } from './batch-crash';
 import { hostileContent } from './hostile-content';
 import { load } from './load';
 import { providerFaultModes, quotaBreaker } from './provider-fault-modes';
@@ -17,6 +18,7 @@ export const SCENARIOS: Scenario[] = [
   providerFaults,
   ...providerFaultModes,
   quotaBreaker,
+  batchCrash,
   badInput,
   hostileContent,
   secrets,
