@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { markRepeatedDelivery } from './batch-call-scope';
+import { markRepeatedDelivery, noteBatchRequest } from './batch-call-scope';
 import type { BatchQueue } from './batch-queue';
 import type { BatchSettings } from './batch-settings';
 import type { BatchSubmitter } from './batch-submitter';
@@ -34,6 +34,7 @@ export function createBatchFetch(options: {
     if (typeof init.body !== 'string') return errorResponse(400, 'batch execution needs a JSON request body');
     const body: unknown = JSON.parse(init.body);
     const customId = requestIdOf(options.runId, path, init.body);
+    noteBatchRequest(customId);
     const signal = init.signal ?? undefined;
     const scope = currentBatchYieldScope();
     const yieldAtMs = Date.now() + options.settings.yieldAfterMs;

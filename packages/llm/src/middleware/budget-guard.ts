@@ -55,11 +55,35 @@ redis.call('HINCRBYFLOAT', KEYS[1], 'spentCostUsd', ARGV[4])
 return 1
 `;
 
+// A parked reservation (a batch request whose job yielded) is kept under the request's key
+// until its answer comes; releasing it gives the room back without booking any spend.
+const PARK_LUA = `
+if redis.call('SET', KEYS[1], ARGV[1], 'NX') then return 1 end
+return 0
+`;
+
+const RELEASE_PARKED_LUA = `
+local parked = redis.call('GET', KEYS[1])
+if not parked then return 0 end
+redis.call('DEL', KEYS[1])
+local reservation = cjson.decode(parked)
+redis.call('HINCRBY', KEYS[2], 'reservedTokens', -tonumber(reservation.tokens))
+local reservedCost = tonumber(redis.call('HINCRBYFLOAT', KEYS[2], 'reservedCostUsd', -tonumber(reservation.costUsd)))
+if reservedCost < 1e-9 then redis.call('HSET', KEYS[2], 'reservedCostUsd', 0) end
+return 1
+`;
+
 const reserveScript = new RedisScript('parley-budget-reserve', RESERVE_LUA);
 const settleScript = new RedisScript('parley-budget-settle', SETTLE_LUA);
+const parkScript = new RedisScript('parley-budget-park', PARK_LUA);
+const releaseParkedScript = new RedisScript('parley-budget-release-parked', RELEASE_PARKED_LUA);
 
 export function budgetKey(prefix: string, runId: string): string {
   return redisKey(prefix, 'llm', 'run', runId, 'budget');
+}
+
+function parkedKey(prefix: string, runId: string, requestKey: string): string {
+  return redisKey(prefix, 'llm', 'run', runId, 'budget-parked', requestKey);
 }
 
 /**
@@ -107,6 +131,30 @@ export class BudgetGuard {
       this.redis,
       [budgetKey(this.prefix, reservation.runId)],
       [reservation.tokens, reservation.costUsd, Math.round(actual.tokens), actual.costUsd],
+    );
+  }
+
+  /**
+   * Keeps a reservation held for a request that waits outside any call (a batch line whose job
+   * yielded its worker slot), under the request's key. At most one is parked per request: false
+   * when one already is, and the caller settles its own.
+   */
+  async park(reservation: BudgetReservation, requestKey: string): Promise<boolean> {
+    if (!reservation.held) return false;
+    const parked = await parkScript.run(
+      this.redis,
+      [parkedKey(this.prefix, reservation.runId, requestKey)],
+      [JSON.stringify({ tokens: reservation.tokens, costUsd: reservation.costUsd })],
+    );
+    return parked === 1;
+  }
+
+  /** Releases the reservation parked for a request, if any (its answer came, or it failed). */
+  async releaseParked(runId: string, requestKey: string): Promise<void> {
+    await releaseParkedScript.run(
+      this.redis,
+      [parkedKey(this.prefix, runId, requestKey), budgetKey(this.prefix, runId)],
+      [],
     );
   }
 

@@ -1,5 +1,5 @@
 import type { ModelLimits, ModelPrice, TokenUsage } from '@parley/core';
-import { runBatchAwareCall } from '../batch/batch-call-scope';
+import { newBatchCallScope, runInBatchCallScope } from '../batch/batch-call-scope';
 import { BatchPendingError, batchYieldRequested } from '../batch/batch-yield';
 import { LlmCallError } from '../errors/llm-call-error';
 import { costOf } from '../model-cost';
@@ -95,8 +95,9 @@ export class ModelCallRunner {
     let retries = 0;
     let rateLimited = 0;
     let attempts = 0;
-    // A batch answer this run's job read before it yielded: billed then, not again.
-    let repeated = false;
+    // What the batch transport says of this call (batch bindings only): its request's custom_id,
+    // and whether the answer was read before the job yielded (billed then, not again).
+    const batchCall = newBatchCallScope();
     try {
       const outcome = await withRetries(
         async (attempt) => {
@@ -112,10 +113,9 @@ export class ModelCallRunner {
             request.signal,
           );
           try {
-            const { value: result, repeatedDelivery } = await runBatchAwareCall(() =>
+            const result = await runInBatchCallScope(batchCall, () =>
               request.execute({ attempt, timeoutMs: binding.timeoutMs, signal: request.signal }),
             );
-            repeated = repeatedDelivery;
             await this.release(permit, {
               kind: 'ok',
               inputTokens: result.usage.inputTokens,
@@ -154,7 +154,8 @@ export class ModelCallRunner {
       );
       const costUsd = costOf(outcome.usage, binding.price);
       const durationMs = Date.now() - started;
-      if (repeated) {
+      await this.releaseParked(runId, batchCall.customId);
+      if (batchCall.repeatedDelivery) {
         await services.budgetGuard.settle(reservation, { tokens: 0, costUsd: 0 });
         logger?.debug(
           { ...outcome.usage, attempts, durationMs },
@@ -182,16 +183,26 @@ export class ModelCallRunner {
       return { value: outcome.value, usage: outcome.usage, costUsd, attempts, durationMs };
     } catch (error) {
       if (error instanceof BatchPendingError) {
-        // Not a failure: the request waits in its batch, and the job's next run pays for the answer.
-        await services.budgetGuard.settle(reservation, { tokens: 0, costUsd: 0 });
+        // Not a failure: the request waits in its batch and the job's next run pays for the
+        // answer. Its reservation stays held meanwhile, parked under the request (one per request).
+        const parked =
+          batchCall.customId !== undefined &&
+          (await services.budgetGuard.park(reservation, batchCall.customId));
+        if (!parked) await services.budgetGuard.settle(reservation, { tokens: 0, costUsd: 0 });
         throw error;
       }
+      await this.releaseParked(runId, batchCall.customId);
       await Promise.all([
         this.record(runId, stage, { failedCalls: 1, retries, rateLimited }),
         services.budgetGuard.settle(reservation, { tokens: 0, costUsd: 0 }),
       ]);
       throw error;
     }
+  }
+
+  /** A yielded batch request's parked reservation is released once the call ends either way. */
+  private async releaseParked(runId: string, customId: string | undefined): Promise<void> {
+    if (customId !== undefined) await this.services.budgetGuard.releaseParked(runId, customId);
   }
 
   /** The request's estimate, computed only when a token limit or the budget reads it. */
