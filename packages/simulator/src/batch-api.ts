@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hashString, type SimulatorBatch, uniformFrom } from '@parley/core';
 import { handleAnthropicMessages } from './anthropic-handlers';
@@ -88,6 +89,9 @@ export class SimulatorBatchApi {
   private readonly submissions = new Map<string, number>();
   private readonly now: () => number;
   private sequence = 0;
+  // Vendor ids are unique across an account's lifetime; a fresh tag per simulator keeps two
+  // simulators (a restart, another test) from handing out the same batch id.
+  private readonly instanceTag = randomBytes(4).toString('hex');
   readonly stats: BatchStats = emptyStats();
 
   constructor(private readonly dependencies: BatchApiDependencies) {
@@ -259,7 +263,7 @@ export class SimulatorBatchApi {
       });
     const batch: StoredBatch = {
       vendor: 'openai',
-      id: `batch_sim${this.nextId()}`,
+      id: `batch_sim${this.instanceTag}${this.nextId()}`,
       createdAtMs: this.now(),
       lines: uniqueIds(lines),
       metadata: isStringRecord(request.metadata) ? request.metadata : null,
@@ -304,7 +308,7 @@ export class SimulatorBatchApi {
     }
     return this.store({
       vendor: 'anthropic',
-      id: `msgbatch_sim${this.nextId()}`,
+      id: `msgbatch_sim${this.instanceTag}${this.nextId()}`,
       createdAtMs: this.now(),
       lines: uniqueIds(lines),
       metadata: null,

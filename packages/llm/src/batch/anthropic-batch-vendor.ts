@@ -1,5 +1,8 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
+import type {
+  MessageBatchRequestCounts,
+  MessageCreateParamsNonStreaming,
+} from '@anthropic-ai/sdk/resources/messages';
 import {
   type BatchLine,
   type BatchVendor,
@@ -37,13 +40,21 @@ export class AnthropicBatchVendor implements BatchVendor {
 
   /**
    * Message Batches carry no metadata: a batch is recognised by its lines' `custom_id` prefix,
-   * readable only once it ended. An unknown batch still running leaves the question open.
+   * readable only once it ended. A batch of another size than the record's `lineCount` (when
+   * given) cannot be it and is skipped; another unknown batch still running leaves the question
+   * open.
    */
-  async find(batchKey: string, sinceMs: number, known: ReadonlySet<string>): Promise<FindOutcome> {
+  async find(
+    batchKey: string,
+    sinceMs: number,
+    known: ReadonlySet<string>,
+    lineCount?: number,
+  ): Promise<FindOutcome> {
     let undecided = false;
     for await (const batch of this.client.messages.batches.list({ limit: 100 })) {
       if (Date.parse(batch.created_at) < sinceMs - 60_000) break;
       if (known.has(batch.id)) continue;
+      if (lineCount !== undefined && requestTotal(batch.request_counts) !== lineCount) continue;
       if (batch.processing_status !== 'ended') {
         undecided = true;
         continue;
@@ -74,4 +85,9 @@ export class AnthropicBatchVendor implements BatchVendor {
     }
     return outcomes;
   }
+}
+
+/** Every request of the batch, whatever became of it (the counts always add up to its size). */
+function requestTotal(counts: MessageBatchRequestCounts): number {
+  return counts.processing + counts.succeeded + counts.errored + counts.canceled + counts.expired;
 }

@@ -2,15 +2,18 @@ import type { RunConfigInput } from '@parley/core';
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from '@parley/simulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createAnthropicClient } from '../anthropic/anthropic-client';
 import type { ChatMessage } from '../language-model';
 import { createModelRegistry } from '../model-registry';
 import { createOpenAIClient } from '../openai/openai-client';
 import { testRunConfig } from '../test-support/test-config';
 import { createTestRedis, type TestRedis } from '../test-support/test-redis';
+import { AnthropicBatchVendor } from './anthropic-batch-vendor';
 import { stopBatchSubmitters } from './batch-binding';
 import { BatchQueue } from './batch-queue';
 import { resolveBatchSettings } from './batch-settings';
 import { BatchSubmitter } from './batch-submitter';
+import type { BatchVendor } from './batch-vendor';
 import { OpenAIBatchVendor } from './openai-batch-vendor';
 
 // `execution: batch` end to end against the simulator's Batch APIs, through the official SDKs.
@@ -165,26 +168,55 @@ describe('execution: batch', { timeout: 30_000 }, () => {
   });
 });
 
-describe('the batch submitter after a crash', { timeout: 30_000 }, () => {
+// The same crash cases for each vendor: OpenAI finds a batch by its metadata, Anthropic by the
+// `custom_id`s of its results (anthropic-batch-reconcile.test.ts has Anthropic's own cases).
+const crashVendors = [
+  {
+    vendor: 'openai',
+    connect: (simulator: RunningSimulator): BatchVendor =>
+      new OpenAIBatchVendor(createOpenAIClient({ apiKey: undefined, baseURL: simulator.openaiBaseURL })),
+    body: (topic: string): unknown => ({ model: 'parley-sim', messages: prompt(topic) }),
+  },
+  {
+    vendor: 'anthropic',
+    connect: (simulator: RunningSimulator): BatchVendor =>
+      new AnthropicBatchVendor(
+        createAnthropicClient({ apiKey: 'sk-ant-test-not-a-real-key', baseURL: simulator.anthropicBaseURL }),
+      ),
+    body: (topic: string): unknown => {
+      const [system, user] = prompt(topic);
+      return {
+        model: 'claude-sonnet-4-6',
+        max_tokens: 200,
+        system: system!.content,
+        messages: [{ role: 'user', content: user!.content }],
+      };
+    },
+  },
+] as const;
+
+describe.each(crashVendors)('the $vendor batch submitter after a crash', { timeout: 30_000 }, (variant) => {
   async function crashSetup() {
     const simulator = await startSimulator({ seed: 3, batch: { completionDelayMs: 50 } });
     simulators.push(simulator);
-    const queue = new BatchQueue(testRedis.redis, testRedis.prefix, `crash-${++runCounter}`);
-    const client = createOpenAIClient({ apiKey: undefined, baseURL: simulator.openaiBaseURL });
-    const vendor = new OpenAIBatchVendor(client);
+    // A prefix of its own, as a deployment of its own: the prefix's shared set of submitted batch
+    // ids (which reconciliation skips) holds only this test's batches.
+    const prefix = `${testRedis.prefix}:crash-${++runCounter}`;
+    const queue = new BatchQueue(testRedis.redis, prefix, 'queue');
+    const vendor = variant.connect(simulator);
     const settings = resolveBatchSettings({}, { maxRequestsPerBatch: 10, maxWaitMs: 0, pollIntervalMs: 20 });
-    const body = (topic: string) => ({ model: 'parley-sim', messages: prompt(topic) });
-    await queue.enqueue('req-a', body('a'));
-    await queue.enqueue('req-b', body('b'));
+    await queue.enqueue('req-a', variant.body('a'));
+    await queue.enqueue('req-b', variant.body('b'));
     const batchesCreated = async () =>
-      ((await (await fetch(`${simulator.url}/batch-stats`)).json()) as { batchesCreated: { openai: number } })
-        .batchesCreated.openai;
+      ((await (await fetch(`${simulator.url}/batch-stats`)).json()) as SimulatorBatchStats).batchesCreated[
+        variant.vendor
+      ];
     const drain = async (submitter: BatchSubmitter) => {
       for (let step = 0; step < 200 && (await submitter.tick()); step++) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     };
-    return { simulator, queue, vendor, settings, client, batchesCreated, drain };
+    return { simulator, queue, vendor, settings, batchesCreated, drain };
   }
 
   it('adopts a batch its dead predecessor submitted before storing the id, and never submits it again', async () => {
@@ -192,7 +224,7 @@ describe('the batch submitter after a crash', { timeout: 30_000 }, () => {
     // The predecessor cut the batch and submitted it, then died before markSubmitted.
     const record = (await queue.cut('pbdead000001', 10))!;
     const bodies = await queue.bodies(record.customIds);
-    await vendor.submit(
+    const vendorBatchId = await vendor.submit(
       record.batchKey,
       record.customIds.map((customId) => ({ customId, body: bodies.get(customId)!.body })),
     );
@@ -200,6 +232,7 @@ describe('the batch submitter after a crash', { timeout: 30_000 }, () => {
 
     await drain(new BatchSubmitter(queue, vendor, settings, 'sim'));
     expect(await batchesCreated()).toBe(1);
+    expect(await queue.submittedBatchIds()).toEqual([vendorBatchId]);
     expect((await queue.enqueue('req-a', {}))?.status).toBe(200);
     expect((await queue.enqueue('req-b', {}))?.status).toBe(200);
     expect(await queue.records()).toEqual([]);
@@ -212,6 +245,7 @@ describe('the batch submitter after a crash', { timeout: 30_000 }, () => {
     expect(await batchesCreated()).toBe(1);
     expect((await queue.submittedBatchIds()).length).toBe(1);
     expect((await queue.enqueue('req-a', {}))?.status).toBe(200);
+    expect((await queue.enqueue('req-b', {}))?.status).toBe(200);
   });
 
   it('lets only the lock holder act', async () => {
@@ -220,6 +254,7 @@ describe('the batch submitter after a crash', { timeout: 30_000 }, () => {
     const second = new BatchSubmitter(queue, vendor, settings, 'sim');
     await Promise.all([first.tick(), second.tick()]);
     expect(await batchesCreated()).toBe(1);
+    expect((await queue.submittedBatchIds()).length).toBe(1);
     await first.stop();
     await second.stop();
   });

@@ -100,6 +100,14 @@ export class BatchQueue {
     return redisKey(this.prefix, 'llm', 'batch', this.queueId, ...parts);
   }
 
+  /**
+   * Vendor ids of the batches every queue of the prefix submitted. Outside `key()`'s namespace on
+   * purpose: `*:llm:batch:*:submitted` (this queue's batches, as tests count them) must not match it.
+   */
+  private sharedSubmittedKey(): string {
+    return redisKey(this.prefix, 'llm', 'batch-submitted');
+  }
+
   /** Adds the request unless it is pending or answered; returns its answer when there is one. */
   async enqueue(customId: string, body: unknown, nowMs = Date.now()): Promise<BatchDelivery | undefined> {
     const reply = await enqueueScript.run(
@@ -150,13 +158,17 @@ export class BatchQueue {
     return Object.values(all).map((text) => batchRecordSchema.parse(JSON.parse(text)));
   }
 
-  /** Stores the vendor's id and the submission itself (the count of batches ever submitted). */
+  /**
+   * Stores the vendor's id and the submission itself (the count of batches ever submitted); the
+   * id also joins the prefix's shared set, so another model's queue on the same key knows it.
+   */
   async markSubmitted(record: BatchRecord, vendorBatchId: string): Promise<BatchRecord> {
     const submitted: BatchRecord = { ...record, state: 'submitted', vendorBatchId };
     await this.redis
       .multi()
       .hset(this.key('batches'), record.batchKey, JSON.stringify(submitted))
       .sadd(this.key('submitted'), vendorBatchId)
+      .sadd(this.sharedSubmittedKey(), vendorBatchId)
       .hincrby(this.key('stats'), 'batchesSubmitted', 1)
       .hincrby(this.key('stats'), 'linesSubmitted', record.customIds.length)
       .exec();
@@ -166,6 +178,15 @@ export class BatchQueue {
   /** Vendor ids of every batch this queue submitted (reconciliation skips them; tests count them). */
   async submittedBatchIds(): Promise<string[]> {
     return this.redis.smembers(this.key('submitted'));
+  }
+
+  /**
+   * Vendor ids of every batch any queue of the prefix submitted (this queue's included, also those
+   * stored before the shared set existed): reconciliation skips them, so another model's batch
+   * still running does not hold up a record.
+   */
+  async submittedBatchIdsAnywhere(): Promise<string[]> {
+    return this.redis.sunion(this.sharedSubmittedKey(), this.key('submitted'));
   }
 
   /** Request bodies by `custom_id` (a missing one was answered meanwhile). */

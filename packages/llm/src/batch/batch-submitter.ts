@@ -101,8 +101,11 @@ export class BatchSubmitter {
   private async advance(record: BatchRecord, nowMs: number): Promise<boolean> {
     if (record.state === 'submitting') {
       // Its submitter died between cutting and storing the id: the batch may exist.
-      const known = new Set(await this.queue.submittedBatchIds());
-      const found = await this.vendor.find(record.batchKey, record.startedAtMs, known);
+      // Skipped: batches any queue of the prefix submitted (another model's may run for a day).
+      const known = new Set(await this.queue.submittedBatchIdsAnywhere());
+      // The lines submit() would send (and so the size the batch has if it was sent).
+      const lineCount = (await this.queue.bodies(record.customIds)).size;
+      const found = await this.vendor.find(record.batchKey, record.startedAtMs, known, lineCount);
       if (found.kind === 'undecided') return true;
       if (found.kind === 'found') {
         await this.queue.markSubmitted(record, found.vendorBatchId);

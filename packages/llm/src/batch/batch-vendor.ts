@@ -20,8 +20,17 @@ export interface BatchVendor {
   readonly name: 'openai' | 'anthropic';
   /** Submits the lines; returns the vendor's batch id. */
   submit(batchKey: string, lines: BatchLine[]): Promise<string>;
-  /** Looks for a batch carrying `batchKey` among those created since `sinceMs`, skipping `known` ids. */
-  find(batchKey: string, sinceMs: number, known: ReadonlySet<string>): Promise<FindOutcome>;
+  /**
+   * Looks for a batch carrying `batchKey` among those created since `sinceMs`, skipping `known`
+   * ids (every batch a Parley queue of this prefix submitted) and, when the vendor shows its size,
+   * batches of another size than `lineCount`.
+   */
+  find(
+    batchKey: string,
+    sinceMs: number,
+    known: ReadonlySet<string>,
+    lineCount?: number,
+  ): Promise<FindOutcome>;
   /** Undefined while the batch runs; once it ended, an outcome per `custom_id` it reported. */
   poll(vendorBatchId: string): Promise<Map<string, LineOutcome> | undefined>;
 }
