@@ -1,6 +1,6 @@
 import { keyPrefix } from '@parley/core';
 import { type RunningSimulator, startSimulator } from '@parley/simulator';
-import type { Redis } from 'ioredis';
+import { lockKeyOfBatchInFlight, recordedBatches } from '../../test/support/batch-queue-records';
 import { ChaosCluster, type ClusterProcess } from '../harness/chaos-cluster';
 import { writeChaosJob } from '../harness/chaos-job';
 import { accountRelease } from '../harness/release-accounting';
@@ -9,15 +9,6 @@ import type { Scenario } from '../scenario';
 
 /** When the submitting worker is killed (fractions of the run's pairs settled, at the earliest). */
 const KILLS = { full: [0.15, 0.45], quick: [0.2] };
-
-interface SimulatorBatchStats {
-  batchesCreated: { openai: number; anthropic: number };
-  batchesRefused: number;
-  linesSubmitted: number;
-  linesSucceeded: number;
-  linesErrored: number;
-  linesExpired: number;
-}
 
 /**
  * `execution: batch` under crashes and a hostile Batch API: every chat call of the run goes
@@ -64,7 +55,7 @@ export const batchCrash: Scenario = {
         });
         const running = cluster;
         const job = await writeChaosJob({ name: 'batch-crash', ...size, simModel: ['execution: batch'] });
-        const before = await batchStats(simulator);
+        const before = simulator.batchStats();
         let scheduler = running.startScheduler();
         const workers = [running.startWorker(4), running.startWorker(4)];
         const runId = await running.detach(job.jobFile);
@@ -116,7 +107,7 @@ export const batchCrash: Scenario = {
 
         // What Parley recorded, summed over the model queues, against what the vendor saw.
         const recorded = await recordedBatches(running.redis, prefix);
-        const after = await batchStats(simulator);
+        const after = simulator.batchStats();
         const created = after.batchesCreated.openai - before.batchesCreated.openai;
         const succeeded = after.linesSucceeded - before.linesSucceeded;
         const refused = after.batchesRefused - before.batchesRefused;
@@ -143,53 +134,3 @@ export const batchCrash: Scenario = {
     );
   },
 };
-
-async function batchStats(simulator: RunningSimulator): Promise<SimulatorBatchStats> {
-  return (await (await fetch(`${simulator.url}/batch-stats`)).json()) as SimulatorBatchStats;
-}
-
-/** Every key of the namespace matching a pattern (keys of the batch queues). */
-async function keys(redis: Redis, pattern: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    cursor = next;
-    found.push(...batch);
-  } while (cursor !== '0');
-  return found;
-}
-
-function escapeGlob(text: string): string {
-  return text.replace(/[*?[\]\\]/g, (character) => `\\${character}`);
-}
-
-/** The submitter lock of a model queue with a batch submitted and running, if any. */
-async function lockKeyOfBatchInFlight(redis: Redis, prefix: string): Promise<string | undefined> {
-  for (const recordsKey of await keys(redis, `${escapeGlob(prefix)}*:llm:batch:*:batches`)) {
-    const records = Object.values(await redis.hgetall(recordsKey)).map(
-      (text) => JSON.parse(text) as { state: string },
-    );
-    if (records.some((record) => record.state === 'submitted'))
-      return recordsKey.replace(/:batches$/, ':lock');
-  }
-  return undefined;
-}
-
-async function recordedBatches(
-  redis: Redis,
-  prefix: string,
-): Promise<{ collected: number; submittedBatches: number; failed: number }> {
-  let collected = 0;
-  let failed = 0;
-  let submittedBatches = 0;
-  for (const statsKey of await keys(redis, `${escapeGlob(prefix)}*:llm:batch:*:stats`)) {
-    const stats = await redis.hgetall(statsKey);
-    collected += Number(stats['collected'] ?? 0);
-    failed += Number(stats['failed'] ?? 0);
-  }
-  for (const submittedKey of await keys(redis, `${escapeGlob(prefix)}*:llm:batch:*:submitted`)) {
-    submittedBatches += await redis.scard(submittedKey);
-  }
-  return { collected, submittedBatches, failed };
-}

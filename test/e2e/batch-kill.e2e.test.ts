@@ -3,6 +3,7 @@ import { createRedisConnection, keyPrefix, type RunRecord, RunStore } from '@par
 import { type RunningSimulator, startSimulator } from '@parley/simulator';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { lockKeyOfBatchInFlight, recordedBatches } from '../support/batch-queue-records';
 import {
   type ParleyProcess,
   spawnParley,
@@ -23,14 +24,6 @@ let simulator: RunningSimulator;
 let redis: Redis;
 const processes: ParleyProcess[] = [];
 const namespaces: string[] = [];
-
-interface BatchStats {
-  batchesCreated: { openai: number; anthropic: number };
-  linesSubmitted: number;
-  linesSucceeded: number;
-  linesErrored: number;
-  linesExpired: number;
-}
 
 beforeAll(async () => {
   simulator = await startSimulator({
@@ -53,18 +46,6 @@ function start(args: string[], environment: NodeJS.ProcessEnv): ParleyProcess {
   const started = spawnParley(args, environment);
   processes.push(started);
   return started;
-}
-
-/** Every key matching the pattern in the namespace. */
-async function keys(pattern: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    cursor = next;
-    found.push(...batch);
-  } while (cursor !== '0');
-  return found;
 }
 
 /** The Batch API the run's model goes through: the simulator's own (OpenAI's API) or Anthropic's. */
@@ -91,7 +72,6 @@ async function killMidBatch(vendor: Vendor): Promise<void> {
   const namespace = testNamespace(`batch-kill-${vendor}`);
   namespaces.push(namespace);
   const prefix = keyPrefix(namespace);
-  const glob = prefix.replace(/[*?[\]\\]/g, (character) => `\\${character}`);
   const environment: NodeJS.ProcessEnv = {
     PARLEY_NAMESPACE: namespace,
     PARLEY_SIMULATOR_URL: simulator.url,
@@ -114,9 +94,7 @@ async function killMidBatch(vendor: Vendor): Promise<void> {
   const job = template.replace('    provider: simulator\n    model: parley-sim-1\n', batchBinding(vendor));
   expect(job).not.toBe(template);
   await writeFile(jobFile, `${job}\ncache: { enabled: false }\n`);
-  await fetch(`${simulator.url}/batch-stats`); // the simulator is up
-  const batchStats = async () => (await (await fetch(`${simulator.url}/batch-stats`)).json()) as BatchStats;
-  const before = await batchStats();
+  const before = simulator.batchStats();
 
   const scheduler = start(['scheduler'], environment);
   const workers = [
@@ -130,14 +108,7 @@ async function killMidBatch(vendor: Vendor): Promise<void> {
   // Wait for a batch submitted and still running, then kill the scheduler and the lock holder.
   const lockKey = await waitFor(
     'a batch in flight',
-    async () => {
-      for (const recordsKey of await keys(`${glob}*:llm:batch:*:batches`)) {
-        const records = Object.values(await redis.hgetall(recordsKey)).map((text) => JSON.parse(text));
-        if (records.some((record: { state: string }) => record.state === 'submitted'))
-          return recordsKey.replace(/:batches$/, ':lock');
-      }
-      return undefined;
-    },
+    () => lockKeyOfBatchInFlight(redis, prefix),
     120_000,
     50,
   );
@@ -158,19 +129,9 @@ async function killMidBatch(vendor: Vendor): Promise<void> {
   await expectCompleteRelease(run.runFolder, [12]);
 
   // What Parley recorded, summed over the model queues of the namespace.
-  let collected = 0;
-  let linesSubmitted = 0;
-  let submittedBatches = 0;
-  for (const statsKey of await keys(`${glob}*:llm:batch:*:stats`)) {
-    const stats = await redis.hgetall(statsKey);
-    collected += Number(stats['collected'] ?? 0);
-    linesSubmitted += Number(stats['linesSubmitted'] ?? 0);
-    expect(Number(stats['failed'] ?? 0)).toBe(0);
-  }
-  for (const submittedKey of await keys(`${glob}*:llm:batch:*:submitted`)) {
-    submittedBatches += await redis.scard(submittedKey);
-  }
-  const after = await batchStats();
+  const { collected, linesSubmitted, submittedBatches, failed } = await recordedBatches(redis, prefix);
+  expect(failed).toBe(0);
+  const after = simulator.batchStats();
   const created = after.batchesCreated[vendor] - before.batchesCreated[vendor];
   expect(created).toBeGreaterThan(0);
   const succeeded = after.linesSucceeded - before.linesSucceeded;

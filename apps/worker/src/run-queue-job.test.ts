@@ -7,7 +7,7 @@ import {
   type ModelRegistry,
   stopBatchSubmitters,
 } from '@parley/llm';
-import { type RunningSimulator, startSimulator } from '@parley/simulator';
+import { type RunningSimulator, type SimulatorBatchStats, startSimulator } from '@parley/simulator';
 import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -42,14 +42,8 @@ function prompt(topic: string): ChatMessage[] {
   ];
 }
 
-interface SimulatorBatchStats {
-  batchesCreated: { openai: number; anthropic: number };
-  linesSubmitted: number;
-  linesSucceeded: number;
-}
-
 async function batchStats(): Promise<SimulatorBatchStats> {
-  return (await (await fetch(`${simulator.url}/batch-stats`)).json()) as SimulatorBatchStats;
+  return simulator.batchStats();
 }
 
 /** A registry whose one model batches every call; a full batch is six requests. */

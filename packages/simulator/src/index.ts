@@ -1,3 +1,4 @@
+export type { BatchStats as SimulatorBatchStats } from './batch-api';
 export { isIncoherent } from './quality/incoherence';
 export { conversationKey, type PlantedRecord, type PlantedSummary } from './quality/planted-log';
 export { type SeenDefect, seenDefects } from './quality/seen-defects';

@@ -11,7 +11,7 @@ import {
 } from './account-faults';
 import { countAnthropicTokens, handleAnthropicMessages } from './anthropic-handlers';
 import { AttemptCounter } from './attempt-counter';
-import { SimulatorBatchApi } from './batch-api';
+import { type BatchStats, SimulatorBatchApi } from './batch-api';
 import { hashBodyTwice } from './body-hashes';
 import type { ModelRequestContext, ModelResponse } from './model-request-context';
 import {
@@ -41,6 +41,8 @@ export interface RunningSimulator {
   anthropicBaseURL: string;
   /** Counts of what was served and injected; the same object `GET /stats` returns. */
   stats(): SimulatorStats;
+  /** What the Batch APIs received and answered; the same counts `GET /batch-stats` returns. */
+  batchStats(): BatchStats;
   resetStats(): void;
   /**
    * What the Generator planted into each conversation it wrote, by conversationKey, and the
@@ -537,6 +539,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     openaiBaseURL: `${url}/v1`,
     anthropicBaseURL: url,
     stats: () => stats.snapshot(),
+    batchStats: () => structuredClone(batchApi.stats),
     planted: () => ({ summary: quality.planted.summary(), records: quality.planted.all() }),
     resetStats: () => {
       stats.reset();

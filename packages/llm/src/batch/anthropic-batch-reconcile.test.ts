@@ -66,12 +66,7 @@ async function setup(completionDelayMs: number) {
       batchKey,
       topics.map((topic, index) => ({ customId: `other-${index}`, body: body(topic) })),
     );
-  const batchesCreated = async () =>
-    (
-      (await (await fetch(`${simulator.url}/batch-stats`)).json()) as {
-        batchesCreated: { anthropic: number };
-      }
-    ).batchesCreated.anthropic;
+  const batchesCreated = async () => simulator.batchStats().batchesCreated.anthropic;
   const status = async (vendorBatchId: string) =>
     (await client.messages.batches.retrieve(vendorBatchId)).processing_status;
   const submitter = new BatchSubmitter(queue, vendor, settings, 'claude');

@@ -71,17 +71,8 @@ async function setup(
       maxResubmissions: 10,
     },
   });
-  const batchStats = async () =>
-    (await (await fetch(`${simulator.url}/batch-stats`)).json()) as SimulatorBatchStats;
+  const batchStats = async () => simulator.batchStats();
   return { simulator, registry, runId, batchStats };
-}
-
-interface SimulatorBatchStats {
-  batchesCreated: { openai: number; anthropic: number };
-  linesSubmitted: number;
-  linesSucceeded: number;
-  linesErrored: number;
-  linesExpired: number;
 }
 
 const topics = ['dogs', 'rain', 'chess', 'tea', 'trains'];
@@ -207,10 +198,7 @@ describe.each(crashVendors)('the $vendor batch submitter after a crash', { timeo
     const settings = resolveBatchSettings({}, { maxRequestsPerBatch: 10, maxWaitMs: 0, pollIntervalMs: 20 });
     await queue.enqueue('req-a', variant.body('a'));
     await queue.enqueue('req-b', variant.body('b'));
-    const batchesCreated = async () =>
-      ((await (await fetch(`${simulator.url}/batch-stats`)).json()) as SimulatorBatchStats).batchesCreated[
-        variant.vendor
-      ];
+    const batchesCreated = async () => simulator.batchStats().batchesCreated[variant.vendor];
     const drain = async (submitter: BatchSubmitter) => {
       for (let step = 0; step < 200 && (await submitter.tick()); step++) {
         await new Promise((resolve) => setTimeout(resolve, 20));
