@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createRedisConnection, keyPrefix, type RunConfigInput, validateRunConfig } from '@parley/core';
-import {
-  BudgetGuard,
-  type ChatMessage,
-  createModelRegistry,
-  type ModelRegistry,
-  stopBatchSubmitters,
-} from '@parley/llm';
+import { type ChatMessage, createModelRegistry, type ModelRegistry, stopBatchSubmitters } from '@parley/llm';
 import { type RunningSimulator, type SimulatorBatchStats, startSimulator } from '@parley/simulator';
 import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import pino from 'pino';
@@ -47,17 +41,12 @@ async function batchStats(): Promise<SimulatorBatchStats> {
 }
 
 /** A registry whose one model batches every call; a full batch is six requests. */
-function batchRegistry(
-  prefix: string,
-  runId: string,
-  baseURL = simulator.openaiBaseURL,
-  budget: { maxCostUsd?: number } = {},
-): ModelRegistry {
+function batchRegistry(prefix: string, runId: string): ModelRegistry {
   const models: RunConfigInput['models'] = {
     gpt: {
       provider: 'openai',
       model: 'gpt-4.1-mini',
-      baseURL,
+      baseURL: simulator.openaiBaseURL,
       price: { inputPerMillionTokens: 2, outputPerMillionTokens: 8 },
       execution: 'batch',
     },
@@ -70,7 +59,6 @@ function batchRegistry(
         generator: { model: 'gpt' },
         critic: { model: 'gpt' },
         cache: { enabled: false },
-        budget,
         models,
       },
       'test config',
@@ -94,23 +82,18 @@ function batchRegistry(
 async function runJobs<T>(
   data: Array<Record<string, unknown>>,
   body: (job: Job, registry: ModelRegistry) => Promise<T>,
-  options: {
-    baseURL?: string;
-    budget?: { maxCostUsd?: number };
-    /** Called every 50 ms while the jobs run. */
-    watch?: (queue: Queue, prefix: string, runId: string) => Promise<void>;
-  } = {},
 ): Promise<{ results: T[]; jobs: Job[]; registry: ModelRegistry }> {
   const namespace = `yield-test-${randomUUID().slice(0, 8)}`;
   namespaces.push(namespace);
   const prefix = keyPrefix(namespace);
   const runId = `run-${namespace}`;
-  const registry = batchRegistry(prefix, runId, options.baseURL, options.budget);
+  const registry = batchRegistry(prefix, runId);
   const queue = new Queue('yield', { connection: redis, prefix });
+  const blocking = createRedisConnection({ role: 'blocking' });
   const worker = new Worker(
     'yield',
     (job, token, signal) => runQueueJob(job, token, signal, (current) => body(current, registry), logger),
-    { connection: createRedisConnection({ role: 'blocking' }), prefix, concurrency: 1 },
+    { connection: blocking, prefix, concurrency: 1 },
   );
   try {
     const added = await queue.addBulk(data.map((item, index) => ({ name: `job-${index}`, data: item })));
@@ -119,7 +102,6 @@ async function runJobs<T>(
       const counts = await queue.getJobCounts('completed', 'failed');
       if ((counts['completed'] ?? 0) + (counts['failed'] ?? 0) === data.length) break;
       if (Date.now() > deadline) throw new Error(`jobs still running: ${JSON.stringify(counts)}`);
-      await options.watch?.(queue, prefix, runId);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const jobs = await Promise.all(added.map(async (job) => (await queue.getJob(job.id!))!));
@@ -128,6 +110,7 @@ async function runJobs<T>(
   } finally {
     await worker.close();
     await queue.close();
+    blocking.disconnect();
   }
 }
 
@@ -171,45 +154,6 @@ describe('a queue job waiting for its batch', { timeout: 40_000 }, () => {
     expect(after.batchesCreated.openai - before.batchesCreated.openai).toBe(2);
     expect(after.linesSucceeded - before.linesSucceeded).toBe(12);
     expect((await registry.usage()).byModel['gpt']!.calls).toBe(12);
-  });
-});
-
-describe('the run budget of a job waiting for its batch', { timeout: 40_000 }, () => {
-  it('stays reserved while the job is delayed (one reservation per request) and settles to what was billed', async () => {
-    const slow = await startSimulator({ seed: 4, batch: { completionDelayMs: 1_500 } });
-    try {
-      let parkedWhileDelayed: { reservedCostUsd: number; delayed: number } | undefined;
-      const topics = ['owls', 'jazz', 'salt', 'clay', 'fog', 'reed'];
-      const { registry } = await runJobs(
-        topics.map((topic) => ({ topic })),
-        async (job, models) =>
-          (await models.languageModel('gpt').generateText({ messages: prompt(String(job.data.topic)) })).text,
-        {
-          baseURL: slow.openaiBaseURL,
-          budget: { maxCostUsd: 5 },
-          watch: async (queue, prefix, runId) => {
-            const counts = await queue.getJobCounts('active', 'delayed');
-            if (counts['active'] !== 0 || (counts['delayed'] ?? 0) === 0) return;
-            // No call is running: whatever is reserved now is parked for requests in a batch.
-            const spending = await new BudgetGuard(redis, prefix).spending(runId);
-            if (spending.reservedCostUsd > (parkedWhileDelayed?.reservedCostUsd ?? 0)) {
-              parkedWhileDelayed = { reservedCostUsd: spending.reservedCostUsd, delayed: counts['delayed']! };
-            }
-          },
-        },
-      );
-      // Requests wait in a batch with no job running: their reservations still hold.
-      expect(parkedWhileDelayed?.reservedCostUsd ?? 0).toBeGreaterThan(0);
-      const spending = await new BudgetGuard(redis, registry.prefix).spending(registry.runId);
-      expect(spending.reservedCostUsd).toBe(0);
-      expect(spending.reservedTokens).toBe(0);
-      const usage = (await registry.usage()).byModel['gpt']!;
-      expect(usage.calls).toBe(6);
-      expect(spending.spentCostUsd).toBeCloseTo(usage.costUsd, 12);
-    } finally {
-      await stopBatchSubmitters();
-      await slow.close();
-    }
   });
 });
 
