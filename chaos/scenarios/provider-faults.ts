@@ -53,6 +53,11 @@ export const providerFaults: Scenario = {
   async run(context) {
     const size = context.scale === 'full' ? { iterations: 2, pairs: 60 } : { iterations: 1, pairs: 12 };
     const hopelessSize = { iterations: 1, pairs: 8 };
+    // The ledger must hold every answer the simulator sent, so no answer may leave after its
+    // caller gave up. 1 s is 100× the simulator's latency, but the short form runs inside
+    // `npm test` beside other test files on 2 cores, where a starved event loop once read an
+    // answer after 1 s: there the calls wait 3 s (hangs still end by the timeout).
+    const timeoutMs = context.scale === 'full' ? 1_000 : 3_000;
     const simulators: RunningSimulator[] = [];
     let cluster: ChaosCluster | undefined;
     const row = new ScenarioRow(
@@ -70,13 +75,13 @@ export const providerFaults: Scenario = {
         const mixJob = await writeChaosJob({
           name: 'provider-faults',
           ...size,
-          simModel: ['timeoutMs: 1000', 'maxRetries: 1', 'structuredOutputRetries: 1'],
+          simModel: [`timeoutMs: ${timeoutMs}`, 'maxRetries: 1', 'structuredOutputRetries: 1'],
         });
         const hopelessJob = await writeChaosJob({
           name: 'provider-hopeless',
           ...hopelessSize,
           candidatesPerPair: 1,
-          simModel: ['timeoutMs: 1000', 'maxRetries: 0', 'structuredOutputRetries: 0'],
+          simModel: [`timeoutMs: ${timeoutMs}`, 'maxRetries: 0', 'structuredOutputRetries: 0'],
         });
         cluster.startScheduler();
         cluster.startWorker(8);
@@ -185,7 +190,7 @@ async function checkRun(cluster: ChaosCluster, faultRun: FaultRun, row: Scenario
 
   // The simulator counts the tokens of every answer it sends (malformed ones too), the ledger
   // those of every answer a call received: equal unless an answer leaves after its caller gave
-  // up (latency beyond timeoutMs), which this setup never does.
+  // up (latency beyond timeoutMs), which the timeouts above leave room against.
   row.note(
     `${label}: tokens simulator ${stats.tokens.input} in / ${stats.tokens.output} out, ledger ${usage.inputTokens} in / ${usage.outputTokens} out`,
   );
