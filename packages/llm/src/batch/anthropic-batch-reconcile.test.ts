@@ -11,8 +11,8 @@ import { BatchSubmitter } from './batch-submitter';
 // the simulator's Message Batches: Message Batches carry no metadata, so an unknown batch is
 // recognised by its size and, once it ended, by the `custom_id` prefix of its results.
 
-/** Long enough for every step before a "still running" assertion. */
-const RUNNING_MS = 2_000;
+/** Long enough for every step before a "still running" assertion, on a loaded 2-core runner too. */
+const RUNNING_MS = 4_000;
 
 let testRedis: TestRedis;
 const simulators: RunningSimulator[] = [];

@@ -47,10 +47,11 @@ const vendors = [
 
 describe.each(vendors)('a full $provider batch queue', ({ provider, model, baseURL }) => {
   it('holds the lines back without counting a resubmission, then answers every call once', async () => {
-    // At most 4 lines in unfinished batches; Parley cuts batches of 3 and may have 4 in flight.
+    // At most 4 lines in unfinished batches; Parley cuts batches of 3.
     const simulator = await startSimulator({
       seed: 8,
-      batch: { completionDelayMs: 150, maxEnqueuedLines: 4 },
+      // Batches last long enough that the 9 requests meet a full queue, however they trickle in.
+      batch: { completionDelayMs: 600, maxEnqueuedLines: 4 },
     });
     simulators.push(simulator);
     const models: Record<string, RunConfigInput['models'][string]> = {
@@ -70,6 +71,8 @@ describe.each(vendors)('a full $provider batch queue', ({ provider, model, baseU
       // No resubmission allowed: a refusal counted as one would fail its calls.
       batch: {
         maxRequestsPerBatch: 3,
+        // No in-flight cap of Parley's own: the vendor's queue limit is what stops a batch.
+        maxInFlightBatches: 10,
         maxWaitMs: 0,
         pollIntervalMs: 30,
         lockTtlMs: 2_000,

@@ -17,7 +17,8 @@ let simulator: RunningSimulator;
 
 beforeAll(async () => {
   testRedis = createTestRedis();
-  simulator = await startSimulator({ seed: 6, batch: { completionDelayMs: 1_000 } });
+  // Batches run 3 s: the two yielding runs below fit in it, even on a loaded runner.
+  simulator = await startSimulator({ seed: 6, batch: { completionDelayMs: 3_000 } });
 });
 afterEach(async () => {
   await stopBatchSubmitters();
@@ -74,7 +75,7 @@ describe('a batch call that yields', { timeout: 20_000 }, () => {
     expect((await budget.spending(runId)).reservedCostUsd).toBeCloseTo(parked.reservedCostUsd, 12);
 
     // Once the batch ended, a run collects the answer: the reservation is gone, the cost booked once.
-    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    await new Promise((resolve) => setTimeout(resolve, 3_100));
     let answered: Awaited<ReturnType<typeof jobRun>> | undefined;
     for (let tries = 0; tries < 40; tries++) {
       answered = await jobRun();
