@@ -90,6 +90,16 @@ export interface Selection {
   rationale: string;
 }
 
+/** Why a survivor that was not chosen is rejected: the line a release and the browser show. */
+export function lostVoteReason(
+  selection: Pick<Selection, 'winnerIndex' | 'judgeScores'>,
+  index: number,
+): string {
+  return selection.winnerIndex === null
+    ? 'the vote chose no candidate'
+    : `lost the vote (judge score ${(selection.judgeScores[index] ?? 0).toFixed(2)})`;
+}
+
 const DEFAULTS = {
   maxFinalists: 4,
   bothOrders: true,

@@ -8,7 +8,7 @@ import {
   type TokenUsage,
   ZERO_USAGE,
 } from '@parley/core';
-import type { CriticPanel } from '@parley/critic';
+import { type CriticPanel, lostVoteReason } from '@parley/critic';
 import { LlmCallError } from '@parley/llm';
 import type { StoredCandidate, StoredPair } from './stored-candidates';
 
@@ -136,10 +136,7 @@ export async function recritiquePair(
         candidate: stored.candidate,
         outcome: 'lost-vote',
         expert: 'vote',
-        reason:
-          selection.winnerIndex === null
-            ? 'the vote chose no candidate'
-            : `lost the vote (judge score ${(selection.judgeScores[index] ?? 0).toFixed(2)})`,
+        reason: lostVoteReason(selection, index),
         verdicts: allVerdicts,
         conversation: stored.conversation,
         usage: survivor.usage,

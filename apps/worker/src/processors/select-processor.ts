@@ -7,6 +7,7 @@ import {
   selectJobDataSchema,
   spentUsageOf,
 } from '@parley/core';
+import { lostVoteReason } from '@parley/critic';
 import type { Job } from 'bullmq';
 import { parseJobData } from '../job-payload';
 import { type RunServices, sumUsage } from '../run-services';
@@ -101,10 +102,7 @@ export async function processSelect(
         candidate: survivor.candidate,
         outcome: 'lost-vote',
         expert: 'vote',
-        reason:
-          selection.winnerIndex === null
-            ? 'the vote chose no candidate'
-            : `lost the vote (judge score ${(selection.judgeScores[index] ?? 0).toFixed(2)})`,
+        reason: lostVoteReason(selection, index),
         verdicts,
         conversation: survivor.conversation,
         usage: survivor.usage,
