@@ -183,3 +183,32 @@ describe('simulated Batch APIs with partial errors and expiry', () => {
     expect(stats.linesSucceeded).toBe(answered.length + answeredAgain.length);
   });
 });
+
+describe('simulated batch ids', () => {
+  it('are unique across simulators, as a vendor account never reuses one', async () => {
+    const first = await startSimulator({ seed: 5 });
+    const second = await startSimulator({ seed: 5 });
+    try {
+      const ids = await Promise.all(
+        [first, second].flatMap((simulator) => {
+          const openai = new OpenAI({ apiKey: 'sk-test', baseURL: simulator.openaiBaseURL, maxRetries: 0 });
+          const anthropic = new Anthropic({
+            apiKey: 'sk-ant-test',
+            baseURL: simulator.anthropicBaseURL,
+            maxRetries: 0,
+          });
+          return [
+            submitOpenai(openai, [1]).then((batch) => batch.id),
+            anthropic.messages.batches
+              .create({ requests: [{ custom_id: 'req-1', params: messagesBody(1) }] })
+              .then((batch) => batch.id),
+          ];
+        }),
+      );
+      expect(new Set(ids).size).toBe(4);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+});
