@@ -100,6 +100,8 @@ export class BatchSubmitter {
   /** Moves one recorded batch on; true while it is still in flight. */
   private async advance(record: BatchRecord, nowMs: number): Promise<boolean> {
     if (record.state === 'submitting') {
+      // A create refused with a 429 made no batch: nothing to look for until the hold-off ends.
+      if (nowMs < this.holdOffUntilMs) return true;
       // Its submitter died between cutting and storing the id: the batch may exist.
       // Skipped: batches any queue of the prefix submitted (another model's may run for a day).
       const known = new Set(await this.queue.submittedBatchIdsAnywhere());
@@ -115,7 +117,6 @@ export class BatchSubmitter {
         );
         return true;
       }
-      if (nowMs < this.holdOffUntilMs) return true;
       await this.submit(record, nowMs);
       return true;
     }

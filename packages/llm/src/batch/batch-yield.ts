@@ -3,7 +3,7 @@ import { ParleyError } from '@parley/core';
 
 /**
  * A queue job that may give its worker slot back while its batch lines wait at the vendor.
- * The worker opens one per job run (apps/worker/src/start-workers.ts); a batch call made inside
+ * The worker opens one per job run (apps/worker/src/run-queue-job.ts); a batch call made inside
  * it that is still unanswered after `BatchSettings.yieldAfterMs` marks it `yielded` and ends with
  * BatchPendingError. Whatever the layers above make of that error, the worker then reads the
  * mark, moves the job to delayed and runs it again later: the requests stay in the batch queue
