@@ -1,4 +1,4 @@
-import { batchDiscountOf, loadRunConfig, type ModelConfig, type RunConfig } from '@parley/core';
+import { billedShareOf, loadRunConfig, type ModelConfig, type RunConfig } from '@parley/core';
 import { createCriticPanel, expertModel, InMemoryNearDuplicateIndex, idfWeights } from '@parley/critic';
 import { costOf, countTextTokens, type ModerationModel } from '@parley/llm';
 import { resolveJobPaths } from '@parley/scheduler';
@@ -164,12 +164,7 @@ function priceStage(draft: StageDraft, binding: ModelConfig | undefined): StageE
     cacheWriteInputTokens: Math.round(cacheWriteInputTokens),
   };
   const listPrice = binding?.price ? costOf(usage, binding.price) : null;
-  const costUsd =
-    listPrice === null || !binding
-      ? null
-      : binding.execution === 'sync'
-        ? listPrice
-        : listPrice * batchDiscountOf(binding);
+  const costUsd = listPrice === null || !binding ? null : listPrice * billedShareOf(binding);
   return {
     stage: draft.stage,
     model: draft.model,

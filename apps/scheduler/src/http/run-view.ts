@@ -1,6 +1,6 @@
 import {
   addFailureCounts,
-  batchDiscountOf,
+  billedShareOf,
   type IterationCounters,
   orderExperts,
   type RunConfig,
@@ -372,7 +372,7 @@ export function blendedPrices(
   for (const [model, stages] of Object.entries(byModelAndStage)) {
     const binding = config.models[model];
     const price = binding?.price;
-    const discount = binding ? billedShare(binding) : 1;
+    const discount = binding ? billedShareOf(binding) : 1;
     for (const [stage, totals] of Object.entries(stages)) {
       if (!LOOP_STAGE.test(stage)) continue;
       const usage = totals ?? emptyUsageTotals();
@@ -389,11 +389,6 @@ export function blendedPrices(
   const generator = config.models[config.generator.model];
   const price = generator?.price;
   if (!generator || !price) return null;
-  const discount = billedShare(generator);
+  const discount = billedShareOf(generator);
   return { input: price.inputPerMillionTokens * discount, output: price.outputPerMillionTokens * discount };
-}
-
-/** The share of list price a binding is billed: the batch discount for `execution: batch`. */
-function billedShare(binding: RunConfig['models'][string]): number {
-  return binding.execution === 'batch' ? batchDiscountOf(binding) : 1;
 }

@@ -97,3 +97,8 @@ export function batchDiscountOf(config: Pick<ModelConfig, 'provider' | 'price'>)
   if (config.price?.batchDiscount !== undefined) return config.price.batchDiscount;
   return config.provider === 'openai' || config.provider === 'anthropic' ? 0.5 : 1;
 }
+
+/** The share of the list price a call of this binding is billed: the batch discount for `execution: batch`. */
+export function billedShareOf(config: Pick<ModelConfig, 'provider' | 'price' | 'execution'>): number {
+  return config.execution === 'batch' ? batchDiscountOf(config) : 1;
+}
