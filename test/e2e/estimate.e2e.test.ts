@@ -70,4 +70,19 @@ describe('parley estimate on the demo job', () => {
       Object.keys(result.usage.byStage).sort(),
     );
   }, 240_000);
+
+  it('prices a batch binding at its batch discount, with the same tokens', async () => {
+    const syncJob = await demoLikeJob();
+    const batchJob = syncJob.replace(/\.yaml$/, '-batch.yaml');
+    const text = await readFile(syncJob, 'utf8');
+    const batched = text.replace(
+      'price: { inputPerMillionTokens: 0.15, outputPerMillionTokens: 0.6 }',
+      'price: { inputPerMillionTokens: 0.15, outputPerMillionTokens: 0.6, batchDiscount: 0.5 }\n    execution: batch',
+    );
+    expect(batched).not.toBe(text);
+    await writeFile(batchJob, batched);
+    const [sync, batch] = await Promise.all([estimateJob(syncJob), estimateJob(batchJob)]);
+    expect(batch.total.tokens).toBe(sync.total.tokens);
+    expect(batch.total.costUsd!).toBeCloseTo(sync.total.costUsd! * 0.5, 10);
+  }, 60_000);
 });
