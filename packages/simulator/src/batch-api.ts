@@ -276,10 +276,7 @@ export class SimulatorBatchApi {
         code: 'token_limit_exceeded',
         message: `Enqueued token limit reached for this model (simulated: at most ${this.dependencies.settings.maxEnqueuedLines} lines in unfinished batches). Please try again once some in_progress batches have been completed.`,
       };
-      this.batches.set(batch.id, batch);
-      this.stats.batchesCreated.openai++;
       this.stats.batchesRefused++;
-      return batch;
     }
     return this.store(batch);
   }
@@ -318,7 +315,8 @@ export class SimulatorBatchApi {
   private store(batch: StoredBatch): StoredBatch {
     this.batches.set(batch.id, batch);
     this.stats.batchesCreated[batch.vendor]++;
-    this.stats.linesSubmitted += batch.lines.length;
+    // A refused batch runs none of its lines.
+    if (!batch.failure) this.stats.linesSubmitted += batch.lines.length;
     return batch;
   }
 
