@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { escapeGlob } from '../../packages/llm/src/test-support/test-redis';
 
 // What Parley's batch queues recorded in a namespace, read straight from Redis, for the tests
 // and chaos rows that hold it against what the simulator's Batch APIs saw.
@@ -15,14 +16,9 @@ export async function scanKeys(redis: Redis, pattern: string): Promise<string[]>
   return found;
 }
 
-/** The prefix as a glob that matches only itself (its braces and the like escaped). */
-function globOf(prefix: string): string {
-  return prefix.replace(/[*?[\]\\]/g, (character) => `\\${character}`);
-}
-
 /** The submitter lock of a model queue with a batch submitted and still running, if any. */
 export async function lockKeyOfBatchInFlight(redis: Redis, prefix: string): Promise<string | undefined> {
-  for (const recordsKey of await scanKeys(redis, `${globOf(prefix)}*:llm:batch:*:batches`)) {
+  for (const recordsKey of await scanKeys(redis, `${escapeGlob(prefix)}*:llm:batch:*:batches`)) {
     const records = Object.values(await redis.hgetall(recordsKey)).map(
       (text) => JSON.parse(text) as { state: string },
     );
@@ -46,13 +42,13 @@ export interface RecordedBatches {
 
 export async function recordedBatches(redis: Redis, prefix: string): Promise<RecordedBatches> {
   const recorded: RecordedBatches = { collected: 0, linesSubmitted: 0, failed: 0, submittedBatches: 0 };
-  for (const statsKey of await scanKeys(redis, `${globOf(prefix)}*:llm:batch:*:stats`)) {
+  for (const statsKey of await scanKeys(redis, `${escapeGlob(prefix)}*:llm:batch:*:stats`)) {
     const stats = await redis.hgetall(statsKey);
     recorded.collected += Number(stats['collected'] ?? 0);
     recorded.linesSubmitted += Number(stats['linesSubmitted'] ?? 0);
     recorded.failed += Number(stats['failed'] ?? 0);
   }
-  for (const submittedKey of await scanKeys(redis, `${globOf(prefix)}*:llm:batch:*:submitted`)) {
+  for (const submittedKey of await scanKeys(redis, `${escapeGlob(prefix)}*:llm:batch:*:submitted`)) {
     recorded.submittedBatches += await redis.scard(submittedKey);
   }
   return recorded;

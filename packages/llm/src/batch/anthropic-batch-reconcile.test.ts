@@ -1,7 +1,7 @@
 import { type RunningSimulator, startSimulator } from '@parley/simulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAnthropicClient } from '../anthropic/anthropic-client';
-import { createTestRedis, type TestRedis } from '../test-support/test-redis';
+import { createTestRedis, escapeGlob, type TestRedis } from '../test-support/test-redis';
 import { AnthropicBatchVendor } from './anthropic-batch-vendor';
 import { BatchQueue } from './batch-queue';
 import { resolveBatchSettings } from './batch-settings';
@@ -215,8 +215,7 @@ describe('the shared set of submitted batches', () => {
     const record = (await queue.cut('pbshared00001', 10))!;
     await queue.markSubmitted(record, 'msgbatch_shared1');
     // The pattern the kill tests count this queue's batches with.
-    const glob = prefix.replace(/[*?[\]\\]/g, (character) => `\\${character}`);
-    const matching = await testRedis.redis.keys(`${glob}*:llm:batch:*:submitted`);
+    const matching = await testRedis.redis.keys(`${escapeGlob(prefix)}*:llm:batch:*:submitted`);
     const shared = (await testRedis.dump())
       .filter((entry) => entry.key.startsWith(`${prefix}:`) && entry.value === '["msgbatch_shared1"]')
       .map((entry) => entry.key);

@@ -49,6 +49,7 @@ export function createTestRedis(): TestRedis {
   };
 }
 
-function escapeGlob(text: string): string {
+/** A key prefix as a SCAN/KEYS glob that matches only itself. */
+export function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\{}]/g, (character) => `\\${character}`);
 }
