@@ -1,5 +1,6 @@
-import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathExists } from '@parley/dataset';
 import { freePort } from '../../apps/cli/src/embedded/embedded-redis';
 import { ChaosCluster } from '../harness/chaos-cluster';
 import { type ChaosJob, writeChaosJob } from '../harness/chaos-job';
@@ -194,7 +195,7 @@ export const badInput: Scenario = {
                 problems.push('a stack trace instead of one message');
               if (!input.expected(job).test(output))
                 problems.push(`the message does not match ${input.expected(job)}`);
-              if (await exists(job.outputFolder))
+              if (await pathExists(job.outputFolder))
                 problems.push(
                   `output folder left behind: ${job.outputFolder} (${(await readdir(job.outputFolder)).join(', ') || 'empty'})`,
                 );
@@ -218,12 +219,3 @@ export const badInput: Scenario = {
     );
   },
 };
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -1,5 +1,6 @@
-import { access, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { pathExists } from '@parley/dataset';
 import { verifyRelease } from '@parley/scheduler';
 import { ChaosCluster } from '../harness/chaos-cluster';
 import { writeChaosJob } from '../harness/chaos-job';
@@ -71,7 +72,7 @@ export const schedulerCrash: Scenario = {
           row.problem(
             `the kill landed before ${FILES_BEFORE_KILL} release files existed (${written.join(', ')})`,
           );
-        if (await exists(path.join(halfway!.runFolder, 'manifest.json')))
+        if (await pathExists(path.join(halfway!.runFolder, 'manifest.json')))
           row.problem('a manifest exists after a crash inside the release write');
         const halfVerified = await verifyRelease(halfway!.runFolder);
         if (halfVerified.ok) row.problem('verifyRelease accepted a half-written release');
@@ -114,13 +115,4 @@ async function releaseFilesIn(runFolder: string, relative = ''): Promise<string[
     else if (!['pairs.jsonl', 'profiles.jsonl', 'personas.jsonl'].includes(name)) found.push(name);
   }
   return found.sort();
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }

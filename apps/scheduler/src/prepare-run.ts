@@ -1,6 +1,6 @@
-import { access, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { createRedisConnection, type RunConfig, type RunRecord } from '@parley/core';
-import { readSeed, type SeedRecord, writeFileAtomic } from '@parley/dataset';
+import { pathExists, readSeed, type SeedRecord, writeFileAtomic } from '@parley/dataset';
 import {
   collectSeedAttributes,
   expandPersonas,
@@ -38,7 +38,7 @@ export function createRunPreparer(options: PrepareRunOptions) {
     const conversations = records.map((record) => record.conversation);
     const seedPool = examplesFitFromSeed(records);
 
-    if (await exists(folder.pairs)) {
+    if (await pathExists(folder.pairs)) {
       const pairs = await readPairs(folder.pairs);
       warnIfPairsRunShort(pairs.length, config, run.id, options.logger);
       return { pairs, seedPool: seedExamplePool(seedPool, config) };
@@ -135,13 +135,4 @@ function writeStageStatistics(folder: RunFolder, statistics: Record<string, unkn
 
 function writeJsonlAtomic(file: string, records: readonly unknown[]): Promise<void> {
   return writeFileAtomic(file, records.map((record) => `${JSON.stringify(record)}\n`).join(''));
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -3,6 +3,7 @@ export { AtomicJsonlWriter, type AtomicJsonlWriterOptions } from './atomic-jsonl
 export { findConversationQuirks, findPlaceholders, isStageDirection, shorten } from './conversation-quirks';
 export { detectSeedFormat, detectSeedFormatFromText } from './detect-seed-format';
 export { inspectSeed, type SeedInspection, type SpeakerCounts } from './inspect-seed';
+export { pathExists } from './path-exists';
 export { DEFAULT_READ_SEED_OPTIONS, type ReadSeedOptions, readSeed, SeedReader } from './read-seed';
 export { seedId, seedIdStem } from './seed-id';
 export {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { access, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type AcceptedConversation,
@@ -14,7 +14,7 @@ import {
   type RejectedCandidate,
   type RunConfig,
 } from '@parley/core';
-import { readSeed } from '@parley/dataset';
+import { pathExists, readSeed } from '@parley/dataset';
 import { checkModels, probeProviders, readUsage, type UsageReport } from '@parley/llm';
 import {
   collect,
@@ -313,7 +313,7 @@ function passCounts(verdicts: readonly ExpertVerdict[]): Record<string, ExpertPa
 async function nextFreeFolder(stem: string): Promise<string> {
   for (let n = 1; ; n++) {
     const candidate = `${stem}-${n}`;
-    if (!(await exists(candidate))) return candidate;
+    if (!(await pathExists(candidate))) return candidate;
   }
 }
 
@@ -324,15 +324,6 @@ async function assertFree(folder: string): Promise<void> {
   });
   if (entries.length > 0)
     throw new InputError(folder, 'already exists and is not empty: choose a new folder');
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Deletes every key of the critique's own namespace. */

@@ -1,6 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type TokenUsage, tokenUsageSchema } from '@parley/core';
+import { pathExists } from '@parley/dataset';
 import { z } from 'zod';
 import { RunFolder } from '../run-folder';
 
@@ -51,7 +52,7 @@ export class IterationTokenReader {
   private readonly folders = new Map<string, FolderState>();
 
   async read(runFolder: string, iterations: number): Promise<Map<number, IterationTokens>> {
-    const layout = (await exists(new RunFolder(runFolder).workIterationsFolder)) ? 'work' : 'release';
+    const layout = (await pathExists(new RunFolder(runFolder).workIterationsFolder)) ? 'work' : 'release';
     let state = this.folders.get(runFolder);
     if (!state || state.layout !== layout) {
       state = { layout, offsets: new Map(), pairs: new Map() };
@@ -157,13 +158,4 @@ function sourceFiles(runFolder: string, layout: 'work' | 'release', iterations: 
   }
   if (layout === 'release') files.push({ file: path.join(runFolder, 'rejected.jsonl'), accepted: false });
   return files;
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
