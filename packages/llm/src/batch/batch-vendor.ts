@@ -1,3 +1,4 @@
+import { isQuotaExhausted } from '../vendor-error';
 import type { BatchAnswer } from './batch-queue';
 
 /** One line of a batch as sent: the vendor's `custom_id` and the request body. */
@@ -45,8 +46,18 @@ export function requestCustomId(batchKey: string, lineId: string): string | unde
   return lineId.startsWith(`${batchKey}-`) ? lineId.slice(batchKey.length + 1) : undefined;
 }
 
-/** A line's HTTP status as an outcome: server errors and rate limits are retried in a later batch. */
+/**
+ * A line's HTTP status as an outcome: server errors and rate limits are retried in a later batch;
+ * an exhausted quota (429 `insufficient_quota`, Anthropic's `billing_error`) is answered, so the
+ * call fails as it would synchronously instead of going round the batches again.
+ */
 export function outcomeOfStatus(status: number, body: unknown): LineOutcome {
+  const error = (body as { error?: { type?: unknown; code?: unknown; message?: unknown } } | undefined)
+    ?.error;
+  const type =
+    typeof error?.type === 'string' ? error.type : typeof error?.code === 'string' ? error.code : undefined;
+  const message = typeof error?.message === 'string' ? error.message : '';
+  if (isQuotaExhausted(status, type, message)) return { kind: 'answer', answer: { status, body } };
   if (status >= 500 || status === 429) return { kind: 'retry', reason: `HTTP ${status}` };
   return { kind: 'answer', answer: { status, body } };
 }
